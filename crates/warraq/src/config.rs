@@ -1,0 +1,140 @@
+//! `warraq.toml`: what a newsroom sets once. Every field has a default, so
+//! the binary runs with no config file at all; `warraq.example.toml` at the
+//! root of the repository documents each one.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::model::Lang;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Absolute URL of the public site, used in canonical links, Open Graph
+    /// and structured data. No trailing slash.
+    pub base_url: String,
+    /// IANA time zone the newsroom dates its articles in.
+    pub time_zone: String,
+    /// Date pattern: `dd`, `mm`, `yyyy` and any separators.
+    pub date_format: String,
+    /// `western` (0-9) or `arabic-indic` (٠-٩) digits in displayed dates.
+    pub digits: Digits,
+    /// Articles per page on home, section, tag and author pages.
+    pub page_size: u32,
+    /// A directory that overrides the embedded theme, file by file.
+    pub theme_dir: Option<PathBuf>,
+    pub site: SiteNames,
+    pub whatsapp: WhatsApp,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    #[default]
+    Western,
+    ArabicIndic,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteNames {
+    pub ar: SiteText,
+    pub en: SiteText,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteText {
+    pub name: String,
+    pub description: String,
+}
+
+/// The subscribe-on-WhatsApp call to action. Rendered only for a language
+/// that has both a link and a text.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WhatsApp {
+    pub link: Option<String>,
+    pub text_ar: Option<String>,
+    pub text_en: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            base_url: "http://127.0.0.1:8080".into(),
+            time_zone: "Asia/Beirut".into(),
+            date_format: "dd.mm.yyyy".into(),
+            digits: Digits::Western,
+            page_size: 12,
+            theme_dir: None,
+            site: SiteNames {
+                ar: SiteText {
+                    name: "الورّاق".into(),
+                    description: "صحافة مستقلة بالعربية".into(),
+                },
+                en: SiteText {
+                    name: "Warraq".into(),
+                    description: "Independent journalism from the Arab world".into(),
+                },
+            },
+            whatsapp: WhatsApp::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads a config file; `None` gives the defaults.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Config> {
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).with_context(|| format!("in config file {}", path.display()))?;
+        config
+            .validate()
+            .with_context(|| format!("in config file {}", path.display()))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        jiff::tz::TimeZone::get(&self.time_zone)
+            .with_context(|| format!("time_zone {:?} is not a known time zone", self.time_zone))?;
+        if !self.date_format.contains("dd")
+            || !self.date_format.contains("mm")
+            || !self.date_format.contains("yyyy")
+        {
+            anyhow::bail!(
+                "date_format {:?} must contain dd, mm and yyyy",
+                self.date_format
+            );
+        }
+        if self.page_size == 0 || self.page_size > 100 {
+            anyhow::bail!("page_size must be between 1 and 100, not {}", self.page_size);
+        }
+        if self.base_url.ends_with('/') {
+            anyhow::bail!("base_url {:?} must not end with '/'", self.base_url);
+        }
+        Ok(())
+    }
+
+    pub fn site(&self, lang: Lang) -> &SiteText {
+        match lang {
+            Lang::Ar => &self.site.ar,
+            Lang::En => &self.site.en,
+        }
+    }
+
+    /// The WhatsApp call to action for `lang`: (text, link), when configured.
+    pub fn whatsapp(&self, lang: Lang) -> Option<(&str, &str)> {
+        let text = match lang {
+            Lang::Ar => self.whatsapp.text_ar.as_deref(),
+            Lang::En => self.whatsapp.text_en.as_deref(),
+        }?;
+        Some((text, self.whatsapp.link.as_deref()?))
+    }
+}

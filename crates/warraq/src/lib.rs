@@ -1,0 +1,35 @@
+//! warraq: a news publishing engine for Arabic-first digital newsrooms.
+//!
+//! Data flows one way: in (demo, and later the back office, API and WXR
+//! import) → [`store`] → out ([`render`], [`web`]). The binary in `main.rs`
+//! is a thin command line over these modules; integration tests in `tests/`
+//! drive the same functions.
+
+pub mod config;
+pub mod demo;
+pub mod model;
+pub mod render;
+pub mod store;
+pub mod web;
+
+use anyhow::Context;
+
+use config::Config;
+use store::Store;
+
+/// Loads the embedded demo newsroom into `store`, which must be empty:
+/// a newsroom's own content is never mixed with demo articles.
+pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<usize> {
+    anyhow::ensure!(
+        store.is_empty().await?,
+        "the database already holds articles, authors or sections; --demo loads only into an \
+         empty database (start without --demo, or point --database at a new file)"
+    );
+    let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
+    let demo = demo::demo(jiff::Timestamp::now(), &tz).context("reading the embedded demo")?;
+    let ids = store
+        .load_newsroom(&demo.sections, &demo.authors, &demo.articles, || {})
+        .await
+        .context("storing the demo newsroom")?;
+    Ok(ids.len())
+}

@@ -1,0 +1,204 @@
+//! Plain domain types. No IO here: the store reads and writes them, the
+//! renderer and the API read them.
+
+mod slug;
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+pub use slug::{slugify, valid_slug};
+
+/// The languages of a newsroom's editions. Arabic is first: it is served at
+/// the root of the site, English under `/en/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Ar,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Ar, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+
+    /// The path prefix of this language's edition: `""` or `"/en"`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Lang::Ar => "",
+            Lang::En => "/en",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ar" => Ok(Lang::Ar),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?}: expected \"ar\" or \"en\"")),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "draft" => Ok(Status::Draft),
+            "published" => Ok(Status::Published),
+            other => Err(format!("unknown status {other:?}")),
+        }
+    }
+}
+
+/// An author as shown in one language: a byline entry, an author page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+    pub bio: String,
+}
+
+/// A section as shown in one language.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Tag {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cover {
+    pub url: String,
+    pub alt: String,
+    pub caption: String,
+}
+
+/// A stored article with its authors, sections and tags, in order.
+#[derive(Clone, Debug)]
+pub struct Article {
+    pub id: i64,
+    pub slug: String,
+    pub lang: Lang,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_html: String,
+    pub authors: Vec<Author>,
+    pub sections: Vec<Section>,
+    pub tags: Vec<Tag>,
+    pub cover: Option<Cover>,
+    pub status: Status,
+    pub published_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What it takes to create an article: references by slug, so the demo
+/// loader, an importer and the back office all speak the same language.
+#[derive(Clone, Debug)]
+pub struct NewArticle {
+    pub slug: String,
+    pub lang: Lang,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_html: String,
+    pub author_slugs: Vec<String>,
+    pub section_slugs: Vec<String>,
+    pub tag_names: Vec<String>,
+    pub cover: Option<Cover>,
+    pub status: Status,
+    pub published_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// One language's face of an author.
+#[derive(Clone, Debug)]
+pub struct AuthorProfile {
+    pub lang: Lang,
+    pub name: String,
+    pub role: String,
+    pub bio: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAuthor {
+    pub slug: String,
+    pub profiles: Vec<AuthorProfile>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewSection {
+    pub slug: String,
+    pub names: Vec<(Lang, String)>,
+}
+
+/// Rejects what must never be stored, saying which field is wrong.
+impl NewArticle {
+    pub fn validate(&self) -> Result<(), String> {
+        if !valid_slug(&self.slug) {
+            return Err(format!(
+                "slug {:?} is not a valid slug (letters, digits and '-' only)",
+                self.slug
+            ));
+        }
+        for (field, value) in [("headline", &self.headline), ("standfirst", &self.standfirst)] {
+            if value.trim().is_empty() {
+                return Err(format!("{field} of {:?} is empty", self.slug));
+            }
+        }
+        if self.author_slugs.is_empty() {
+            return Err(format!("article {:?} has no author", self.slug));
+        }
+        if self.section_slugs.is_empty() {
+            return Err(format!("article {:?} has no section", self.slug));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,16 @@
+//! From stored articles to what readers and machines get: HTML pages through
+//! the theme's templates, the clean-text and JSON views, structured data.
+
+mod cache;
+mod date;
+mod json;
+mod theme;
+mod urls;
+mod view;
+
+pub use cache::{CachedPage, PageCache};
+pub use date::DateFormat;
+pub use json::{article_json, clean_text_view};
+pub use theme::{StaticFile, Theme};
+pub use urls::Urls;
+pub use view::{ArticleView, Pager, Views};

@@ -1,0 +1,164 @@
+//! The repository layer: one set of queries for SQLite and PostgreSQL.
+//!
+//! Queries go through sqlx's `Any` driver and are written in the SQL both
+//! databases share (`$n` placeholders, `RETURNING`, `ON CONFLICT`). Only the
+//! migrations differ, because the two spell identity columns differently.
+//! Times are stored as Unix seconds so that both backends sort and compare
+//! them the same way.
+
+mod migrate;
+mod read;
+mod write;
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+pub use read::{ArticleFilter, ArticleQuery, Page};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    fn of_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            anyhow::bail!(
+                "database URL {url:?} is neither sqlite://FILE nor postgres://…"
+            )
+        }
+    }
+}
+
+/// A connection pool to the newsroom's database.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// Bumped after every committed write: what caches of rendered content
+    /// compare against to know they are stale.
+    version: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Connects to `url`, creating a SQLite file that does not exist yet.
+    /// Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let mut options = AnyPoolOptions::new();
+        if backend == Backend::Sqlite {
+            // SQLite allows one writer at a time: wait for it instead of
+            // failing, and keep the write-ahead log so readers never block.
+            options = options
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                        Ok(())
+                    })
+                });
+        }
+        let pool = options
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open database {}", redact(&url)))?;
+        Ok(Store {
+            pool,
+            backend,
+            version: Arc::new(AtomicU64::new(1)),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The content version: changes whenever a write through this store commits.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// True when the newsroom holds nothing yet: no article, author or section.
+    pub async fn is_empty(&self) -> anyhow::Result<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM articles) + (SELECT COUNT(*) FROM authors) \
+             + (SELECT COUNT(*) FROM sections) AS n",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A database URL fit for a log line: no password.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn parse_column<T: FromStr<Err = String>>(row: &AnyRow, column: &str) -> anyhow::Result<T> {
+    let raw: String = row.try_get(column)?;
+    T::from_str(&raw).map_err(|e| anyhow::anyhow!("column {column}: {e}"))
+}
+
+fn timestamp(seconds: i64) -> anyhow::Result<jiff::Timestamp> {
+    jiff::Timestamp::from_second(seconds).context("timestamp out of range")
+}
+
+/// `$first, $first+1, …` for `n` values: the IN lists of batched lookups.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u@h:5432/db");
+        assert_eq!(redact("sqlite://warraq.db"), "sqlite://warraq.db");
+    }
+
+    #[test]
+    fn placeholder_lists() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+    }
+}

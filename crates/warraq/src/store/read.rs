@@ -1,0 +1,313 @@
+//! Reads for the public site and the API. Only published articles whose
+//! publication time has come are ever returned from here.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{parse_column, placeholders, timestamp, Store};
+use crate::model::{Article, Author, Cover, Lang, Section, Tag};
+
+/// Which articles a list holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArticleFilter {
+    All,
+    Section(i64),
+    Tag(i64),
+    Author(i64),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ArticleQuery {
+    pub lang: Option<Lang>,
+    pub filter: ArticleFilter,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
+    }
+}
+
+const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
+     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at";
+
+/// The condition every public read carries: published, and due.
+const VISIBLE: &str = "a.status = 'published' AND a.published_at <= $1";
+
+impl Store {
+    /// A published article by its language and slug.
+    pub async fn article_by_slug(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.lang = $2 AND a.slug = $3");
+        let row = sqlx::query(&sql)
+            .bind(now())
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        self.one(row).await
+    }
+
+    /// A published article by id.
+    pub async fn article_by_id(&self, id: i64) -> anyhow::Result<Option<Article>> {
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.id = $2");
+        let row = sqlx::query(&sql).bind(now()).bind(id).fetch_optional(&self.pool).await?;
+        self.one(row).await
+    }
+
+    async fn one(&self, row: Option<AnyRow>) -> anyhow::Result<Option<Article>> {
+        let Some(row) = row else { return Ok(None) };
+        let mut articles = self.hydrate(vec![row]).await?;
+        Ok(articles.pop())
+    }
+
+    /// Published articles, newest first, one page of them.
+    pub async fn list_articles(&self, q: &ArticleQuery) -> anyhow::Result<Page<Article>> {
+        let mut conditions = vec![VISIBLE.to_string()];
+        let mut next = 2;
+        if q.lang.is_some() {
+            conditions.push(format!("a.lang = ${next}"));
+            next += 1;
+        }
+        let join_id = match q.filter {
+            ArticleFilter::All => None,
+            ArticleFilter::Section(id) => {
+                conditions.push(format!("EXISTS (SELECT 1 FROM article_sections x WHERE x.article_id = a.id AND x.section_id = ${next})"));
+                Some(id)
+            }
+            ArticleFilter::Tag(id) => {
+                conditions.push(format!("EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = ${next})"));
+                Some(id)
+            }
+            ArticleFilter::Author(id) => {
+                conditions.push(format!("EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ${next})"));
+                Some(id)
+            }
+        };
+        let condition = conditions.join(" AND ");
+        let now = now();
+
+        let count_sql = format!("SELECT COUNT(*) AS n FROM articles a WHERE {condition}");
+        let mut count = sqlx::query(&count_sql).bind(now);
+        if let Some(lang) = q.lang {
+            count = count.bind(lang.code());
+        }
+        if let Some(id) = join_id {
+            count = count.bind(id);
+        }
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
+
+        let per_page = q.per_page.max(1);
+        let offset = (q.page.max(1) as i64 - 1) * per_page as i64;
+        let list_sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {offset}"
+        );
+        let mut list = sqlx::query(&list_sql).bind(now);
+        if let Some(lang) = q.lang {
+            list = list.bind(lang.code());
+        }
+        if let Some(id) = join_id {
+            list = list.bind(id);
+        }
+        let rows = list.fetch_all(&self.pool).await?;
+        Ok(Page {
+            items: self.hydrate(rows).await?,
+            page: q.page.max(1),
+            per_page,
+            total: total as u64,
+        })
+    }
+
+    /// Sections in their editorial order, named in `lang`.
+    pub async fn sections(&self, lang: Lang) -> anyhow::Result<Vec<Section>> {
+        let rows = sqlx::query(&format!(
+            "SELECT s.id, s.slug, {name} AS name FROM sections s ORDER BY s.position, s.id",
+            name = localized_section_name("$1")
+        ))
+        .bind(lang.code())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(section_of_row).collect()
+    }
+
+    pub async fn section(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Section>> {
+        let row = sqlx::query(&format!(
+            "SELECT s.id, s.slug, {name} AS name FROM sections s WHERE s.slug = $2",
+            name = localized_section_name("$1")
+        ))
+        .bind(lang.code())
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(section_of_row).transpose()
+    }
+
+    pub async fn tag(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Tag>> {
+        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE lang = $1 AND slug = $2")
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(tag_of_row).transpose()
+    }
+
+    pub async fn author(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Author>> {
+        let row = sqlx::query(&format!(
+            "SELECT {cols} FROM authors au {profiles} WHERE au.slug = $2",
+            cols = AUTHOR_COLUMNS,
+            profiles = author_profile_joins("$1")
+        ))
+        .bind(lang.code())
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(author_of_row).transpose()
+    }
+
+    /// Turns article rows into articles with their authors, sections and tags,
+    /// named in each article's own language: three queries for any number.
+    async fn hydrate(&self, rows: Vec<AnyRow>) -> anyhow::Result<Vec<Article>> {
+        let mut articles = rows.iter().map(article_of_row).collect::<anyhow::Result<Vec<_>>>()?;
+        if articles.is_empty() {
+            return Ok(articles);
+        }
+        let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+        let list = placeholders(1, ids.len());
+
+        let authors_sql = format!(
+            "SELECT x.article_id, {AUTHOR_COLUMNS} FROM article_authors x \
+             JOIN articles art ON art.id = x.article_id JOIN authors au ON au.id = x.author_id \
+             {profiles} WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position",
+            profiles = author_profile_joins("art.lang")
+        );
+        let mut authors: HashMap<i64, Vec<Author>> = HashMap::new();
+        for row in bind_all(&authors_sql, &ids).fetch_all(&self.pool).await? {
+            authors.entry(row.try_get("article_id")?).or_default().push(author_of_row(&row)?);
+        }
+
+        let sections_sql = format!(
+            "SELECT x.article_id, s.id, s.slug, {name} AS name FROM article_sections x \
+             JOIN articles art ON art.id = x.article_id JOIN sections s ON s.id = x.section_id \
+             WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position",
+            name = localized_section_name("art.lang")
+        );
+        let mut sections: HashMap<i64, Vec<Section>> = HashMap::new();
+        for row in bind_all(&sections_sql, &ids).fetch_all(&self.pool).await? {
+            sections.entry(row.try_get("article_id")?).or_default().push(section_of_row(&row)?);
+        }
+
+        let tags_sql = format!(
+            "SELECT x.article_id, t.id, t.slug, t.name FROM article_tags x \
+             JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({list}) \
+             ORDER BY x.article_id, x.position"
+        );
+        let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
+        for row in bind_all(&tags_sql, &ids).fetch_all(&self.pool).await? {
+            tags.entry(row.try_get("article_id")?).or_default().push(tag_of_row(&row)?);
+        }
+
+        for a in &mut articles {
+            a.authors = authors.remove(&a.id).unwrap_or_default();
+            a.sections = sections.remove(&a.id).unwrap_or_default();
+            a.tags = tags.remove(&a.id).unwrap_or_default();
+        }
+        Ok(articles)
+    }
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+fn bind_all<'q>(
+    sql: &'q str,
+    ids: &'q [i64],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    ids.iter().fold(sqlx::query(sql), |q, id| q.bind(*id))
+}
+
+/// A section's name in the language `lang_expr`, falling back to Arabic,
+/// then to its slug, so a missing translation never hides a section.
+fn localized_section_name(lang_expr: &str) -> String {
+    format!(
+        "COALESCE((SELECT n.name FROM section_names n WHERE n.section_id = s.id AND n.lang = {lang_expr}), \
+         (SELECT n.name FROM section_names n WHERE n.section_id = s.id AND n.lang = 'ar'), s.slug)"
+    )
+}
+
+const AUTHOR_COLUMNS: &str = "au.id, au.slug, COALESCE(p.name, f.name, au.slug) AS name, \
+     COALESCE(p.role, f.role, '') AS role, COALESCE(p.bio, f.bio, '') AS bio";
+
+/// Joins an author's profile in `lang_expr` (p) and the Arabic one (f) as
+/// its fallback.
+fn author_profile_joins(lang_expr: &str) -> String {
+    format!(
+        "LEFT JOIN author_profiles p ON p.author_id = au.id AND p.lang = {lang_expr} \
+         LEFT JOIN author_profiles f ON f.author_id = au.id AND f.lang = 'ar'"
+    )
+}
+
+fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
+    let cover_url: Option<String> = row.try_get("cover_url")?;
+    Ok(Article {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        lang: parse_column(row, "lang")?,
+        headline: row.try_get("headline")?,
+        standfirst: row.try_get("standfirst")?,
+        body_html: row.try_get("body_html")?,
+        authors: Vec::new(),
+        sections: Vec::new(),
+        tags: Vec::new(),
+        cover: match cover_url {
+            Some(url) => Some(Cover {
+                url,
+                alt: row.try_get::<Option<String>, _>("cover_alt")?.unwrap_or_default(),
+                caption: row.try_get::<Option<String>, _>("cover_caption")?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        status: parse_column(row, "status")?,
+        published_at: timestamp(row.try_get("published_at")?)?,
+        updated_at: timestamp(row.try_get("updated_at")?)?,
+    })
+}
+
+fn author_of_row(row: &AnyRow) -> anyhow::Result<Author> {
+    Ok(Author {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        role: row.try_get("role")?,
+        bio: row.try_get("bio")?,
+    })
+}
+
+fn section_of_row(row: &AnyRow) -> anyhow::Result<Section> {
+    Ok(Section {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+    })
+}
+
+fn tag_of_row(row: &AnyRow) -> anyhow::Result<Tag> {
+    Ok(Tag {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+    })
+}

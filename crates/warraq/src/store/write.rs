@@ -1,0 +1,188 @@
+//! Writes. Each public method is one transaction: an editor's save, or a
+//! whole demo newsroom, is stored entirely or not at all.
+
+use anyhow::Context;
+use sqlx::{AnyConnection, Row};
+
+use super::Store;
+use crate::model::{slugify, NewArticle, NewAuthor, NewSection};
+
+impl Store {
+    /// Stores sections, authors and articles together, in one transaction.
+    /// Returns the ids of the articles, in order.
+    pub async fn load_newsroom(
+        &self,
+        sections: &[NewSection],
+        authors: &[NewAuthor],
+        articles: &[NewArticle],
+        mut progress: impl FnMut(),
+    ) -> anyhow::Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        for (position, section) in sections.iter().enumerate() {
+            insert_section(&mut tx, section, position as i64).await?;
+        }
+        for author in authors {
+            insert_author(&mut tx, author).await?;
+        }
+        let mut ids = Vec::with_capacity(articles.len());
+        for article in articles {
+            ids.push(insert_article(&mut tx, article).await?);
+            progress();
+        }
+        tx.commit().await?;
+        self.changed();
+        Ok(ids)
+    }
+
+    /// Stores one article whose authors and sections already exist.
+    pub async fn create_article(&self, article: &NewArticle) -> anyhow::Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_article(&mut tx, article).await?;
+        tx.commit().await?;
+        self.changed();
+        Ok(id)
+    }
+}
+
+async fn insert_section(
+    conn: &mut AnyConnection,
+    section: &NewSection,
+    position: i64,
+) -> anyhow::Result<i64> {
+    let id: i64 = sqlx::query("INSERT INTO sections (slug, position) VALUES ($1, $2) RETURNING id")
+        .bind(&section.slug)
+        .bind(position)
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot store section {:?}", section.slug))?
+        .try_get("id")?;
+    for (lang, name) in &section.names {
+        sqlx::query("INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(lang.code())
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn insert_author(conn: &mut AnyConnection, author: &NewAuthor) -> anyhow::Result<i64> {
+    let id: i64 = sqlx::query("INSERT INTO authors (slug) VALUES ($1) RETURNING id")
+        .bind(&author.slug)
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot store author {:?}", author.slug))?
+        .try_get("id")?;
+    for p in &author.profiles {
+        sqlx::query(
+            "INSERT INTO author_profiles (author_id, lang, name, role, bio) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(p.lang.code())
+        .bind(&p.name)
+        .bind(&p.role)
+        .bind(&p.bio)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Result<i64> {
+    a.validate().map_err(anyhow::Error::msg)?;
+    let what = || format!("article {:?} ({})", a.slug, a.lang);
+    let body = warraq_text::sanitize_body(&a.body_html);
+    let cover = a.cover.as_ref();
+    let id: i64 = sqlx::query(
+        "INSERT INTO articles (lang, slug, headline, standfirst, body_html, cover_url, cover_alt, \
+         cover_caption, status, published_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(a.lang.code())
+    .bind(&a.slug)
+    .bind(a.headline.trim())
+    .bind(a.standfirst.trim())
+    .bind(&body)
+    .bind(cover.map(|c| c.url.clone()))
+    .bind(cover.map(|c| c.alt.clone()))
+    .bind(cover.map(|c| c.caption.clone()))
+    .bind(a.status.as_str())
+    .bind(a.published_at.as_second())
+    .bind(a.updated_at.as_second())
+    .fetch_one(&mut *conn)
+    .await
+    .with_context(|| format!("cannot store {}", what()))?
+    .try_get("id")?;
+
+    for (position, slug) in a.author_slugs.iter().enumerate() {
+        let author_id = id_of(conn, "authors", slug)
+            .await?
+            .with_context(|| format!("{}: unknown author {slug:?}", what()))?;
+        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(author_id)
+            .bind(position as i64)
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("{}: author {slug:?} listed twice?", what()))?;
+    }
+    for (position, slug) in a.section_slugs.iter().enumerate() {
+        let section_id = id_of(conn, "sections", slug)
+            .await?
+            .with_context(|| format!("{}: unknown section {slug:?}", what()))?;
+        sqlx::query(
+            "INSERT INTO article_sections (article_id, section_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(section_id)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("{}: section {slug:?} listed twice?", what()))?;
+    }
+    let mut tag_ids = Vec::new();
+    for name in &a.tag_names {
+        let tag_id = upsert_tag(conn, a, name).await?;
+        if tag_ids.contains(&tag_id) {
+            continue;
+        }
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(tag_id)
+            .bind(tag_ids.len() as i64)
+            .execute(&mut *conn)
+            .await?;
+        tag_ids.push(tag_id);
+    }
+    Ok(id)
+}
+
+async fn id_of(conn: &mut AnyConnection, table: &str, slug: &str) -> anyhow::Result<Option<i64>> {
+    let row = sqlx::query(&format!("SELECT id FROM {table} WHERE slug = $1"))
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+async fn upsert_tag(conn: &mut AnyConnection, a: &NewArticle, name: &str) -> anyhow::Result<i64> {
+    let slug = slugify(name);
+    anyhow::ensure!(
+        !slug.is_empty(),
+        "article {:?}: tag {name:?} has no letters or digits",
+        a.slug
+    );
+    sqlx::query("INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING")
+        .bind(a.lang.code())
+        .bind(&slug)
+        .bind(name.trim())
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+        .bind(a.lang.code())
+        .bind(&slug)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get("id")?)
+}

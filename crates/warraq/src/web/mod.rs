@@ -1,0 +1,131 @@
+//! The HTTP face of warraq: axum routers for the public site and the API,
+//! sharing one [`App`].
+
+mod api;
+mod cached;
+mod failure;
+mod site;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::config::Config;
+use crate::model::Lang;
+use crate::render::{DateFormat, PageCache, Theme, Urls, Views};
+use crate::store::Store;
+
+pub use failure::Failure;
+
+/// Everything a request may need, built once at start-up.
+pub struct App {
+    pub store: Store,
+    pub theme: Theme,
+    pub views: Views,
+    pub config: Config,
+    pub cache: PageCache,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config) -> anyhow::Result<App> {
+        let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
+        let dates = DateFormat::new(&config.date_format, config.digits, tz);
+        let theme = Theme::load(config.theme_dir.as_deref())?;
+        Ok(App {
+            store,
+            theme,
+            views: Views {
+                urls: Urls {
+                    base_url: config.base_url.clone(),
+                    dates: dates.clone(),
+                },
+                dates,
+            },
+            config,
+            cache: PageCache::new(20_000),
+        })
+    }
+}
+
+pub type AppState = Arc<App>;
+
+pub fn router(app: AppState) -> Router {
+    let pages = site::routes()
+        .merge(api::routes())
+        .layer(middleware::from_fn_with_state(app.clone(), failure::render_failures))
+        .layer(middleware::from_fn_with_state(app.clone(), cached::page_cache));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(static_file))
+        .merge(pages)
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(app)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    app: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> Response {
+    match app.store.is_empty().await {
+        Ok(_) => "ok\n".into_response(),
+        Err(e) => {
+            tracing::error!("health check: {e:#}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+async fn static_file(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    axum::extract::Path(path): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(file) = app.theme.static_file(&path) else {
+        return Failure::NotFound.into_response();
+    };
+    let etag = HeaderValue::from_str(&file.etag).expect("hex etag");
+    if headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
+            (header::ETAG, etag),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        file.bytes,
+    )
+        .into_response()
+}
+
+/// The edition a path belongs to: English under `/en/`, Arabic elsewhere.
+pub fn lang_of_path(path: &str) -> Lang {
+    if path == "/en" || path.starts_with("/en/") {
+        Lang::En
+    } else {
+        Lang::Ar
+    }
+}

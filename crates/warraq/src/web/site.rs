@@ -1,0 +1,320 @@
+//! The public site: home, section, tag and author pages, and articles with
+//! their clean-text and JSON views. Arabic at the root, English under `/en/`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+use super::{AppState, Failure};
+use crate::model::{Article, Lang};
+use crate::render::{article_json, clean_text_view, Pager};
+use crate::store::{ArticleFilter, ArticleQuery};
+
+type PageResult = Result<Response, Failure>;
+
+/// Articles in the "latest" block of the home page, after the lead story.
+const HOME_LATEST: u32 = 6;
+/// Articles in each section's row on the home page.
+const HOME_ROW: u32 = 3;
+
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new().route("/en", get(|| async { Redirect::permanent("/en/") }));
+    for lang in Lang::ALL {
+        let p = lang.prefix();
+        router = router
+            .route(&format!("{p}/"), get(move |s, q| home(s, lang, q)))
+            .route(&format!("{p}/section/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Section, a, q)))
+            .route(&format!("{p}/tag/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Tag, a, q)))
+            .route(&format!("{p}/author/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Author, a, q)))
+            .route(&format!("{p}/{{y}}/{{m}}/{{d}}/{{slug}}/"), get(move |s, a| article(s, lang, a)))
+            .route(&format!("{p}/{{y}}/{{m}}/{{d}}/{{file}}"), get(move |s, a| article_file(s, lang, a)));
+    }
+    router.fallback(|| async { Failure::NotFound })
+}
+
+#[derive(Serialize)]
+struct NavLink {
+    slug: String,
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    lang: &'static str,
+    href: String,
+}
+
+/// What every page's frame needs: language, direction, interface strings,
+/// navigation, and the page's title, description and canonical URL.
+pub async fn base_context(
+    app: &AppState,
+    lang: Lang,
+    path: &str,
+    title: &str,
+    description: &str,
+    current_section: Option<&str>,
+) -> anyhow::Result<Value> {
+    let urls = &app.views.urls;
+    let site = app.config.site(lang);
+    let nav_sections: Vec<NavLink> = app
+        .store
+        .sections(lang)
+        .await?
+        .into_iter()
+        .map(|s| NavLink { url: urls.section(lang, &s.slug), slug: s.slug, name: s.name })
+        .collect();
+    let other = match lang {
+        Lang::Ar => Lang::En,
+        Lang::En => Lang::Ar,
+    };
+    let full_title = if title.is_empty() || title == site.name {
+        site.name.clone()
+    } else {
+        format!("{title} | {}", site.name)
+    };
+    Ok(context! {
+        lang => lang.code(),
+        dir => lang.dir(),
+        t => app.theme.locale(lang).clone(),
+        site => context! { name => site.name, description => site.description },
+        home_url => urls.home(lang),
+        other_edition_url => urls.home(other),
+        nav_sections,
+        current_section,
+        page => context! {
+            title => full_title,
+            description => if description.is_empty() { site.description.as_str() } else { description },
+            canonical => urls.absolute(path),
+        },
+    })
+}
+
+async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery) -> PageResult {
+    if query.is_some() {
+        // One home page per language; query strings would only fill the cache.
+        return Ok(Redirect::permanent(&app.views.urls.home(lang)).into_response());
+    }
+    let latest = app
+        .store
+        .list_articles(&ArticleQuery { lang: Some(lang), filter: ArticleFilter::All, page: 1, per_page: HOME_LATEST + 1 })
+        .await?
+        .items;
+    let mut rows = Vec::new();
+    for section in app.store.sections(lang).await? {
+        let articles = app
+            .store
+            .list_articles(&ArticleQuery { lang: Some(lang), filter: ArticleFilter::Section(section.id), page: 1, per_page: HOME_ROW })
+            .await?
+            .items;
+        if !articles.is_empty() {
+            rows.push(context! {
+                section => context! { name => section.name, url => app.views.urls.section(lang, &section.slug) },
+                articles => app.views.articles(&articles),
+            });
+        }
+    }
+    let views = app.views.articles(&latest);
+    let mut views = views.into_iter();
+    let lead = views.next();
+    let path = app.views.urls.home(lang);
+    let site = app.config.site(lang);
+    let mut alternates = Vec::new();
+    for l in Lang::ALL {
+        alternates.push(Alternate { lang: l.code(), href: app.views.urls.absolute(&app.views.urls.home(l)) });
+    }
+    let base = base_context(&app, lang, &path, &site.name, &site.description, None).await?;
+    let html = app.theme.render(
+        "home.html",
+        context! { lead, latest => views.collect::<Vec<_>>(), section_rows => rows, page => context! { alternates, ..base.get_attr("page").unwrap_or_default() }, ..base },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Section,
+    Tag,
+    Author,
+}
+
+async fn listing(
+    State(app): State<AppState>,
+    lang: Lang,
+    kind: Kind,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> PageResult {
+    let page = page_param(query.as_deref())?;
+    let urls = &app.views.urls;
+    let t = |key: &str| app.theme.text(lang, key);
+    let (filter, heading, path, author, current_section) = match kind {
+        Kind::Section => {
+            let s = app.store.section(lang, &slug).await?.ok_or(Failure::NotFound)?;
+            let heading = t("section_title").replace("{name}", &s.name);
+            (ArticleFilter::Section(s.id), heading, urls.section(lang, &s.slug), None, Some(s.slug))
+        }
+        Kind::Tag => {
+            let tag = app.store.tag(lang, &slug).await?.ok_or(Failure::NotFound)?;
+            let heading = t("tag_title").replace("{name}", &tag.name);
+            (ArticleFilter::Tag(tag.id), heading, urls.tag(lang, &tag.slug), None, None)
+        }
+        Kind::Author => {
+            let a = app.store.author(lang, &slug).await?.ok_or(Failure::NotFound)?;
+            let heading = a.name.clone();
+            (ArticleFilter::Author(a.id), heading, urls.author(lang, &a.slug), Some(a), None)
+        }
+    };
+    let list = app
+        .store
+        .list_articles(&ArticleQuery { lang: Some(lang), filter, page, per_page: app.config.page_size })
+        .await?;
+    if page > list.pages() {
+        return Err(Failure::NotFound);
+    }
+    let pager = Pager::new(&path, page, list.pages());
+    let canonical_path = if page == 1 { path.clone() } else { format!("{path}?page={page}") };
+    let title = if page == 1 { heading.clone() } else { format!("{heading} — {}", t("page_n").replace("{n}", &page.to_string())) };
+    let description = author.as_ref().map(|a| a.bio.clone()).unwrap_or_default();
+    let base = base_context(&app, lang, &canonical_path, &title, &description, current_section.as_deref()).await?;
+    let html = app.theme.render(
+        "list.html",
+        context! { heading, author, articles => app.views.articles(&list.items), pager, ..base },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+/// `?page=N`, N ≥ 1; anything else in the query is ignored.
+fn page_param(query: Option<&str>) -> Result<u32, Failure> {
+    let Some(query) = query else { return Ok(1) };
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("page=") {
+            return match value.parse::<u32>() {
+                Ok(n) if n >= 1 => Ok(n),
+                _ => Err(Failure::NotFound),
+            };
+        }
+    }
+    Ok(1)
+}
+
+/// Finds the article at a dated path: the date must be the one its URL
+/// was given on publication, written as the URL writes it.
+async fn find_article(
+    app: &AppState,
+    lang: Lang,
+    [y, m, d]: [&str; 3],
+    slug: &str,
+) -> Result<Article, Failure> {
+    let article = app.store.article_by_slug(lang, slug).await?.ok_or(Failure::NotFound)?;
+    let date = app.views.dates.civil(article.published_at);
+    let matches = y.parse() == Ok(date.year()) && m.parse() == Ok(date.month()) && d.parse() == Ok(date.day());
+    if matches && y.len() == 4 && m.len() == 2 && d.len() == 2 {
+        Ok(article)
+    } else {
+        Err(Failure::NotFound)
+    }
+}
+
+async fn article(
+    State(app): State<AppState>,
+    lang: Lang,
+    Path((y, m, d, slug)): Path<(String, String, String, String)>,
+) -> PageResult {
+    let a = find_article(&app, lang, [&y, &m, &d], &slug).await?;
+    let view = app.views.article(&a);
+    let path = app.views.urls.article(&a);
+    let base = base_context(&app, lang, &path, &a.headline, &a.standfirst, a.sections.first().map(|s| s.slug.as_str())).await?;
+    let jsonld = news_article_jsonld(&app, &a);
+    let whatsapp = app
+        .config
+        .whatsapp(lang)
+        .map(|(text, link)| context! { text, link });
+    let image = a.cover.as_ref().map(|c| app.views.urls.absolute(&c.url));
+    let html = app.theme.render(
+        "article.html",
+        context! {
+            article => view,
+            body_html => Value::from_safe_string(warraq_text::sanitize_body(&a.body_html)),
+            jsonld,
+            whatsapp,
+            page => context! { og_type => "article", image, ..base.get_attr("page").unwrap_or_default() },
+            ..base
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+async fn article_file(
+    State(app): State<AppState>,
+    lang: Lang,
+    Path((y, m, d, file)): Path<(String, String, String, String)>,
+) -> PageResult {
+    if let Some(slug) = file.strip_suffix(".txt") {
+        let a = find_article(&app, lang, [&y, &m, &d], slug).await?;
+        let text = clean_text_view(&a, &app.views, &app.theme.text(lang, "by"), &app.theme.text(lang, "list_separator"));
+        return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response());
+    }
+    if let Some(slug) = file.strip_suffix(".json") {
+        let a = find_article(&app, lang, [&y, &m, &d], slug).await?;
+        return Ok(Json(article_json(&a, &app.views)).into_response());
+    }
+    // The canonical article URL ends with a slash.
+    let a = find_article(&app, lang, [&y, &m, &d], &file).await?;
+    Ok(Redirect::permanent(&app.views.urls.article(&a)).into_response())
+}
+
+/// schema.org `NewsArticle` for search engines and aggregators.
+fn news_article_jsonld(app: &AppState, a: &Article) -> serde_json::Value {
+    let urls = &app.views.urls;
+    let dates = &app.views.dates;
+    let canonical = urls.absolute(&urls.article(a));
+    let site = app.config.site(a.lang);
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.headline,
+        "description": a.standfirst,
+        "datePublished": dates.iso(a.published_at),
+        "dateModified": dates.iso(a.updated_at),
+        "inLanguage": a.lang.code(),
+        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
+        "url": canonical,
+        "author": a.authors.iter().map(|au| serde_json::json!({
+            "@type": "Person",
+            "name": au.name,
+            "url": urls.absolute(&urls.author(a.lang, &au.slug)),
+            "jobTitle": au.role,
+        })).collect::<Vec<_>>(),
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": site.name,
+            "url": urls.absolute(&urls.home(a.lang)),
+        },
+        "articleSection": a.sections.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        "keywords": a.tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
+    });
+    if let Some(cover) = &a.cover {
+        ld["image"] = serde_json::json!([urls.absolute(&cover.url)]);
+    }
+    ld
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_param(None).unwrap(), 1);
+        assert_eq!(page_param(Some("page=3")).unwrap(), 3);
+        assert_eq!(page_param(Some("utm_source=x&page=2")).unwrap(), 2);
+        assert!(page_param(Some("page=0")).is_err());
+        assert!(page_param(Some("page=abc")).is_err());
+        assert!(page_param(Some("page=99999999999")).is_err());
+    }
+}
