@@ -12,5 +12,5 @@ pub use cache::{CachedPage, PageCache};
 pub use date::DateFormat;
 pub use json::{article_json, clean_text_view};
 pub use theme::{StaticFile, Theme};
-pub use urls::Urls;
+pub use urls::{encode_segment, Urls};
 pub use view::{ArticleView, Pager, Views};
