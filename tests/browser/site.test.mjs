@@ -161,11 +161,17 @@ async function openPage(context) {
 }
 
 function assertNoProblems(problems, where) {
-  assert.deepEqual(problems.offsite(), [], `${where}: requests to hosts other than 127.0.0.1`);
-  assert.deepEqual(problems.console, [], `${where}: console errors`);
-  assert.deepEqual(problems.pageErrors, [], `${where}: uncaught page errors`);
-  assert.deepEqual(problems.failed, [], `${where}: failed requests`);
-  assert.deepEqual(problems.httpErrors, [], `${where}: HTTP error responses`);
+  const found = {
+    'requests to hosts other than 127.0.0.1': problems.offsite(),
+    'console errors': problems.console,
+    'uncaught page errors': problems.pageErrors,
+    'failed requests': problems.failed,
+    'HTTP error responses': problems.httpErrors,
+  };
+  const lines = Object.entries(found)
+    .filter(([, list]) => list.length > 0)
+    .map(([what, list]) => `  ${what}:\n${list.map((x) => `    ${x}`).join('\n')}`);
+  assert.ok(lines.length === 0, `${where}:\n${lines.join('\n')}`);
 }
 
 async function goto(page, url) {

@@ -41,7 +41,9 @@ macro_rules! on_both_backends {
 /// The PostgreSQL server to create test databases on. On CI it must be set,
 /// so a missing variable cannot silently skip half the suite.
 pub fn postgres_url() -> Option<String> {
-    let url = std::env::var("WARRAQ_TEST_PG").ok().filter(|u| !u.is_empty());
+    let url = std::env::var("WARRAQ_TEST_PG")
+        .ok()
+        .filter(|u| !u.is_empty());
     if url.is_none() && std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true but WARRAQ_TEST_PG is not set: the PostgreSQL suite would be skipped");
     }
@@ -201,7 +203,8 @@ impl TestSite {
 
     pub async fn json(&self, path: &str, status: u16) -> serde_json::Value {
         let body = self.text(path, status).await;
-        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body:.300}"))
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body:.300}"))
     }
 
     pub async fn stop(mut self) {

@@ -11,8 +11,28 @@ use crate::sanitize::sanitize_body;
 
 /// Elements that end a paragraph of clean text.
 const BLOCK_TAGS: &[&str] = &[
-    "blockquote", "br", "caption", "div", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "li", "ol", "p", "pre", "table", "td", "th", "tr", "ul",
+    "blockquote",
+    "br",
+    "caption",
+    "div",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
 ];
 
 /// Plain paragraphs separated by one blank line; no markup, no hidden text.
@@ -141,7 +161,8 @@ mod tests {
 
     #[test]
     fn inline_markup_keeps_words_together() {
-        let text = clean_text("<p>قال <strong>الوزير</strong> إنّ ٢٠٢٤ <em>كان</em>  صعباً؛ لماذا؟</p>");
+        let text =
+            clean_text("<p>قال <strong>الوزير</strong> إنّ ٢٠٢٤ <em>كان</em>  صعباً؛ لماذا؟</p>");
         assert_eq!(text, "قال الوزير إنّ ٢٠٢٤ كان صعباً؛ لماذا؟");
     }
 

@@ -11,10 +11,50 @@ use ammonia::{Builder, UrlRelative};
 
 /// Tags a news body may use: text structure, quotations, figures, tables.
 const TAGS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "div", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li",
-    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "del",
+    "div",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
 ];
 
 /// Attributes allowed on every tag: direction and language matter in mixed
@@ -34,7 +74,9 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
 
 /// Elements removed together with everything inside them. `noscript` is here
 /// because tracking pixels hide in it (the `fbpx` of the reference page).
-const CLEAN_CONTENT_TAGS: &[&str] = &["script", "style", "noscript", "template", "iframe", "object"];
+const CLEAN_CONTENT_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "object",
+];
 
 fn builder() -> &'static Builder<'static> {
     static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
@@ -49,7 +91,11 @@ fn builder() -> &'static Builder<'static> {
                     .collect(),
             )
             .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect::<HashSet<_>>())
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect::<HashSet<_>>())
+            .url_schemes(
+                ["http", "https", "mailto", "tel"]
+                    .into_iter()
+                    .collect::<HashSet<_>>(),
+            )
             .url_relative(UrlRelative::PassThrough)
             .link_rel(Some("noopener noreferrer"))
             .strip_comments(true);
@@ -70,7 +116,10 @@ mod tests {
     #[test]
     fn keeps_direction_and_language() {
         let out = sanitize_body(r#"<p dir="ltr" lang="en">Hello <span lang="ar">مرحبا</span></p>"#);
-        assert_eq!(out, r#"<p dir="ltr" lang="en">Hello <span lang="ar">مرحبا</span></p>"#);
+        assert_eq!(
+            out,
+            r#"<p dir="ltr" lang="en">Hello <span lang="ar">مرحبا</span></p>"#
+        );
     }
 
     #[test]
@@ -86,13 +135,17 @@ mod tests {
 
     #[test]
     fn drops_noscript_tracking_pixels_whole() {
-        let out = sanitize_body(r#"<noscript><img src="https://t.example/tr?id=1&ev=PageView"/>fbpx</noscript><p>خبر</p>"#);
+        let out = sanitize_body(
+            r#"<noscript><img src="https://t.example/tr?id=1&ev=PageView"/>fbpx</noscript><p>خبر</p>"#,
+        );
         assert_eq!(out, "<p>خبر</p>");
     }
 
     #[test]
     fn is_idempotent_on_typical_body() {
-        let once = sanitize_body(r#"<p>“نص” <a href="https://example.org/x?a=1&b=2">رابط</a></p><blockquote>اقتباس</blockquote>"#);
+        let once = sanitize_body(
+            r#"<p>“نص” <a href="https://example.org/x?a=1&b=2">رابط</a></p><blockquote>اقتباس</blockquote>"#,
+        );
         assert_eq!(sanitize_body(&once), once);
     }
 }

@@ -114,7 +114,10 @@ impl Config {
             );
         }
         if self.page_size == 0 || self.page_size > 100 {
-            anyhow::bail!("page_size must be between 1 and 100, not {}", self.page_size);
+            anyhow::bail!(
+                "page_size must be between 1 and 100, not {}",
+                self.page_size
+            );
         }
         if self.base_url.ends_with('/') {
             anyhow::bail!("base_url {:?} must not end with '/'", self.base_url);
@@ -136,5 +139,40 @@ impl Config {
             Lang::En => self.whatsapp.text_en.as_deref(),
         }?;
         Some((text, self.whatsapp.link.as_deref()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../warraq.example.toml");
+        let config = Config::load(Some(&path)).unwrap();
+        assert_eq!(config.date_format, "dd.mm.yyyy");
+        assert_eq!(config.site(Lang::Ar).name, "الورّاق");
+        let (text, link) = config.whatsapp(Lang::Ar).unwrap();
+        assert!(text.contains("إضغط(ي)") && link.starts_with("https://"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let err = toml::from_str::<Config>("base_ur = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("base_ur"), "{err}");
+        let config: Config = toml::from_str("date_format = \"yyyy\"").unwrap();
+        assert!(config
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("date_format"));
+    }
+
+    #[test]
+    fn whatsapp_needs_link_and_text() {
+        let config: Config = toml::from_str("[whatsapp]\ntext_ar = \"x\"").unwrap();
+        assert!(config.whatsapp(Lang::Ar).is_none());
     }
 }

@@ -10,7 +10,7 @@ use jiff::civil::Time;
 use jiff::{tz::TimeZone, Timestamp, ToSpan};
 use serde::Deserialize;
 
-use crate::model::{AuthorProfile, Lang, NewArticle, NewAuthor, NewSection, Status, Cover};
+use crate::model::{AuthorProfile, Cover, Lang, NewArticle, NewAuthor, NewSection, Status};
 
 static DEMO: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/demo");
 
@@ -90,13 +90,25 @@ pub fn demo(now: Timestamp, tz: &TimeZone) -> anyhow::Result<Demo> {
         .map(|a| NewAuthor {
             slug: a.slug,
             profiles: vec![
-                AuthorProfile { lang: Lang::Ar, name: a.name_ar, role: a.role_ar, bio: a.bio_ar },
-                AuthorProfile { lang: Lang::En, name: a.name_en, role: a.role_en, bio: a.bio_en },
+                AuthorProfile {
+                    lang: Lang::Ar,
+                    name: a.name_ar,
+                    role: a.role_ar,
+                    bio: a.bio_ar,
+                },
+                AuthorProfile {
+                    lang: Lang::En,
+                    name: a.name_en,
+                    role: a.role_en,
+                    bio: a.bio_en,
+                },
             ],
         })
         .collect();
 
-    let dir = DEMO.get_dir("articles").context("demo/articles is missing")?;
+    let dir = DEMO
+        .get_dir("articles")
+        .context("demo/articles is missing")?;
     let mut files: Vec<_> = dir.files().collect();
     files.sort_by_key(|f| f.path());
     let today = now.to_zoned(tz.clone()).date();
@@ -108,14 +120,25 @@ pub fn demo(now: Timestamp, tz: &TimeZone) -> anyhow::Result<Demo> {
             .with_context(|| format!("demo/{name} is not UTF-8"))?;
         articles.push(article(text, today, tz).with_context(|| format!("in demo/{name}"))?);
     }
-    Ok(Demo { sections, authors, articles })
+    Ok(Demo {
+        sections,
+        authors,
+        articles,
+    })
 }
 
 fn article(text: &str, today: jiff::civil::Date, tz: &TimeZone) -> anyhow::Result<NewArticle> {
-    let rest = text.strip_prefix("+++\n").context("does not start with a +++ line")?;
-    let (front, body) = rest.split_once("\n+++\n").context("front matter has no closing +++ line")?;
+    let rest = text
+        .strip_prefix("+++\n")
+        .context("does not start with a +++ line")?;
+    let (front, body) = rest
+        .split_once("\n+++\n")
+        .context("front matter has no closing +++ line")?;
     let fm: FrontMatter = toml::from_str(front).context("front matter")?;
-    let time: Time = fm.time.parse().with_context(|| format!("time {:?} is not HH:MM", fm.time))?;
+    let time: Time = fm
+        .time
+        .parse()
+        .with_context(|| format!("time {:?} is not HH:MM", fm.time))?;
     let at = |days_ago: i64| -> anyhow::Result<Timestamp> {
         Ok(today
             .checked_sub(days_ago.days())?
@@ -156,12 +179,18 @@ fn body_html(body: &str) -> String {
         let (tag, text) = if let Some(h) = block.strip_prefix("## ") {
             ("h2", h.to_string())
         } else if block.starts_with("> ") {
-            let lines: Vec<&str> = block.lines().map(|l| l.trim_start_matches('>').trim()).collect();
+            let lines: Vec<&str> = block
+                .lines()
+                .map(|l| l.trim_start_matches('>').trim())
+                .collect();
             ("blockquote", lines.join(" "))
         } else {
             ("p", block.split_whitespace().collect::<Vec<_>>().join(" "))
         };
-        let text = text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let text = text
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         if tag == "blockquote" {
             html.push_str(&format!("<blockquote><p>{text}</p></blockquote>\n"));
         } else {
@@ -196,14 +225,28 @@ mod tests {
         let oldest = now - jiff::SignedDuration::from_hours(24 * 549);
         for a in &demo.articles {
             a.validate().unwrap();
-            let words = warraq_text::clean_text(&a.body_html).split_whitespace().count();
+            let words = warraq_text::clean_text(&a.body_html)
+                .split_whitespace()
+                .count();
             assert!((250..=1200).contains(&words), "{}: {words} words", a.slug);
-            assert!(a.published_at <= now && a.published_at >= oldest, "{}", a.slug);
+            assert!(
+                a.published_at <= now && a.published_at >= oldest,
+                "{}",
+                a.slug
+            );
             for s in &a.author_slugs {
-                assert!(demo.authors.iter().any(|x| &x.slug == s), "{}: author {s}", a.slug);
+                assert!(
+                    demo.authors.iter().any(|x| &x.slug == s),
+                    "{}: author {s}",
+                    a.slug
+                );
             }
             for s in &a.section_slugs {
-                assert!(demo.sections.iter().any(|x| &x.slug == s), "{}: section {s}", a.slug);
+                assert!(
+                    demo.sections.iter().any(|x| &x.slug == s),
+                    "{}: section {s}",
+                    a.slug
+                );
             }
         }
     }

@@ -13,7 +13,11 @@ use warraq::store::{redact, Store};
 use warraq::web::{self, App};
 
 #[derive(Parser)]
-#[command(name = "warraq", version, about = "A news publishing engine for Arabic-first digital newsrooms.")]
+#[command(
+    name = "warraq",
+    version,
+    about = "A news publishing engine for Arabic-first digital newsrooms."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,9 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
@@ -104,7 +110,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

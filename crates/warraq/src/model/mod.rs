@@ -58,7 +58,9 @@ impl FromStr for Lang {
         match s {
             "ar" => Ok(Lang::Ar),
             "en" => Ok(Lang::En),
-            other => Err(format!("unknown language {other:?}: expected \"ar\" or \"en\"")),
+            other => Err(format!(
+                "unknown language {other:?}: expected \"ar\" or \"en\""
+            )),
         }
     }
 }
@@ -188,7 +190,10 @@ impl NewArticle {
                 self.slug
             ));
         }
-        for (field, value) in [("headline", &self.headline), ("standfirst", &self.standfirst)] {
+        for (field, value) in [
+            ("headline", &self.headline),
+            ("standfirst", &self.standfirst),
+        ] {
             if value.trim().is_empty() {
                 return Err(format!("{field} of {:?} is empty", self.slug));
             }

@@ -14,7 +14,11 @@ pub struct DateFormat {
 
 impl DateFormat {
     pub fn new(pattern: &str, digits: Digits, tz: TimeZone) -> Self {
-        DateFormat { pattern: pattern.to_string(), digits, tz }
+        DateFormat {
+            pattern: pattern.to_string(),
+            digits,
+            tz,
+        }
     }
 
     pub fn format(&self, at: Timestamp) -> String {
@@ -43,7 +47,9 @@ impl DateFormat {
 
     /// RFC 3339 with the site's offset, as structured data and feeds want.
     pub fn iso(&self, at: Timestamp) -> String {
-        at.to_zoned(self.tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        at.to_zoned(self.tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
     }
 }
 
@@ -57,7 +63,11 @@ mod tests {
 
     #[test]
     fn default_pattern_in_site_time_zone() {
-        let f = DateFormat::new("dd.mm.yyyy", Digits::Western, TimeZone::get("Asia/Beirut").unwrap());
+        let f = DateFormat::new(
+            "dd.mm.yyyy",
+            Digits::Western,
+            TimeZone::get("Asia/Beirut").unwrap(),
+        );
         // 21:30 UTC is already the next day in Beirut.
         assert_eq!(f.format(at()), "31.07.2024");
         assert_eq!(f.iso(at()), "2024-07-31T00:30:00+03:00");

@@ -61,7 +61,9 @@ impl Theme {
 
         let mut env = Environment::new();
         env.set_formatter(html_formatter);
-        let templates = DEFAULT.get_dir("templates").context("theme has no templates/")?;
+        let templates = DEFAULT
+            .get_dir("templates")
+            .context("theme has no templates/")?;
         for file in templates.files() {
             let rel = file.path().display().to_string();
             let name = rel.trim_start_matches("templates/").to_string();
@@ -69,8 +71,10 @@ impl Theme {
             env.add_template_owned(name, source)
                 .with_context(|| format!("in template {rel}"))?;
         }
-        let versions: HashMap<String, String> =
-            statics.iter().map(|(name, f)| (name.clone(), f.etag[1..9].to_string())).collect();
+        let versions: HashMap<String, String> = statics
+            .iter()
+            .map(|(name, f)| (name.clone(), f.etag[1..9].to_string()))
+            .collect();
         // Static URLs carry their content hash, so browsers may keep them
         // forever and still see a new stylesheet the day it changes.
         env.add_function("asset", move |name: &str| -> String {
@@ -88,7 +92,11 @@ impl Theme {
                 toml::from_str(text).with_context(|| format!("in theme file {rel}"))?;
             locales.insert(lang, Value::from_serialize(&table));
         }
-        Ok(Theme { env, locales, statics })
+        Ok(Theme {
+            env,
+            locales,
+            statics,
+        })
     }
 
     /// The interface strings of `lang`, as templates see them (`t.key`).
@@ -106,11 +114,10 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> anyhow::Result<String> {
-        Ok(self
-            .env
+        self.env
             .get_template(template)?
             .render(ctx)
-            .with_context(|| format!("rendering {template}"))?)
+            .with_context(|| format!("rendering {template}"))
     }
 
     pub fn static_file(&self, name: &str) -> Option<&StaticFile> {
@@ -126,8 +133,11 @@ fn html_formatter(
     value: &Value,
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(s) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
-            out.write_str(&escape_html(s)).map_err(minijinja::Error::from)
+        Some(s)
+            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
+        {
+            out.write_str(&escape_html(s))
+                .map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

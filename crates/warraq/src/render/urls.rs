@@ -81,7 +81,10 @@ mod tests {
 
     #[test]
     fn arabic_segments_are_percent_encoded() {
-        assert_eq!(encode_segment("أزمة-المياه"), "%D8%A3%D8%B2%D9%85%D8%A9-%D8%A7%D9%84%D9%85%D9%8A%D8%A7%D9%87");
+        assert_eq!(
+            encode_segment("أزمة-المياه"),
+            "%D8%A3%D8%B2%D9%85%D8%A9-%D8%A7%D9%84%D9%85%D9%8A%D8%A7%D9%87"
+        );
         assert_eq!(encode_segment("a/b?c"), "a%2Fb%3Fc");
         assert_eq!(encode_segment("water-2024"), "water-2024");
     }

@@ -122,7 +122,13 @@ impl Views {
         articles.iter().map(|a| self.article(a)).collect()
     }
 
-    fn link(&self, lang: Lang, slug: &str, name: &str, url: fn(&Urls, Lang, &str) -> String) -> Link {
+    fn link(
+        &self,
+        lang: Lang,
+        slug: &str,
+        name: &str,
+        url: fn(&Urls, Lang, &str) -> String,
+    ) -> Link {
         Link {
             slug: slug.to_string(),
             name: name.to_string(),

@@ -33,9 +33,7 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            anyhow::bail!(
-                "database URL {url:?} is neither sqlite://FILE nor postgres://…"
-            )
+            anyhow::bail!("database URL {url:?} is neither sqlite://FILE nor postgres://…")
         }
     }
 }
@@ -67,16 +65,20 @@ impl Store {
         if backend == Backend::Sqlite {
             // SQLite allows one writer at a time: wait for it instead of
             // failing, and keep the write-ahead log so readers never block.
-            options = options
-                .max_connections(8)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
-                        Ok(())
-                    })
-                });
+            options = options.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA busy_timeout = 5000")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA foreign_keys = ON")
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            });
         }
         let pool = options
             .connect(&url)
@@ -153,7 +155,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
         assert_eq!(redact("sqlite://warraq.db"), "sqlite://warraq.db");
     }
 

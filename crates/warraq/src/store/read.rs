@@ -63,7 +63,11 @@ impl Store {
     /// A published article by id.
     pub async fn article_by_id(&self, id: i64) -> anyhow::Result<Option<Article>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.id = $2");
-        let row = sqlx::query(&sql).bind(now()).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(now())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         self.one(row).await
     }
 
@@ -180,7 +184,10 @@ impl Store {
     /// Turns article rows into articles with their authors, sections and tags,
     /// named in each article's own language: three queries for any number.
     async fn hydrate(&self, rows: Vec<AnyRow>) -> anyhow::Result<Vec<Article>> {
-        let mut articles = rows.iter().map(article_of_row).collect::<anyhow::Result<Vec<_>>>()?;
+        let mut articles = rows
+            .iter()
+            .map(article_of_row)
+            .collect::<anyhow::Result<Vec<_>>>()?;
         if articles.is_empty() {
             return Ok(articles);
         }
@@ -195,7 +202,10 @@ impl Store {
         );
         let mut authors: HashMap<i64, Vec<Author>> = HashMap::new();
         for row in bind_all(&authors_sql, &ids).fetch_all(&self.pool).await? {
-            authors.entry(row.try_get("article_id")?).or_default().push(author_of_row(&row)?);
+            authors
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(author_of_row(&row)?);
         }
 
         let sections_sql = format!(
@@ -206,7 +216,10 @@ impl Store {
         );
         let mut sections: HashMap<i64, Vec<Section>> = HashMap::new();
         for row in bind_all(&sections_sql, &ids).fetch_all(&self.pool).await? {
-            sections.entry(row.try_get("article_id")?).or_default().push(section_of_row(&row)?);
+            sections
+                .entry(row.try_get("article_id")?)
+                .or_default()
+                .push(section_of_row(&row)?);
         }
 
         let tags_sql = format!(
@@ -216,7 +229,9 @@ impl Store {
         );
         let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
         for row in bind_all(&tags_sql, &ids).fetch_all(&self.pool).await? {
-            tags.entry(row.try_get("article_id")?).or_default().push(tag_of_row(&row)?);
+            tags.entry(row.try_get("article_id")?)
+                .or_default()
+                .push(tag_of_row(&row)?);
         }
 
         for a in &mut articles {
@@ -275,8 +290,12 @@ fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
         cover: match cover_url {
             Some(url) => Some(Cover {
                 url,
-                alt: row.try_get::<Option<String>, _>("cover_alt")?.unwrap_or_default(),
-                caption: row.try_get::<Option<String>, _>("cover_caption")?.unwrap_or_default(),
+                alt: row
+                    .try_get::<Option<String>, _>("cover_alt")?
+                    .unwrap_or_default(),
+                caption: row
+                    .try_get::<Option<String>, _>("cover_caption")?
+                    .unwrap_or_default(),
             }),
             None => None,
         },

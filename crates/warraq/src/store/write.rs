@@ -119,13 +119,15 @@ async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Res
         let author_id = id_of(conn, "authors", slug)
             .await?
             .with_context(|| format!("{}: unknown author {slug:?}", what()))?;
-        sqlx::query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(author_id)
-            .bind(position as i64)
-            .execute(&mut *conn)
-            .await
-            .with_context(|| format!("{}: author {slug:?} listed twice?", what()))?;
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(author_id)
+        .bind(position as i64)
+        .execute(&mut *conn)
+        .await
+        .with_context(|| format!("{}: author {slug:?} listed twice?", what()))?;
     }
     for (position, slug) in a.section_slugs.iter().enumerate() {
         let section_id = id_of(conn, "sections", slug)

@@ -35,15 +35,23 @@ fn number(name: &str, value: Option<&str>, default: u32, max: u32) -> Result<u32
         None | Some("") => Ok(default),
         Some(v) => match v.parse::<u32>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(Failure::BadRequest(format!("{name} must be a whole number from 1 to {max}, not {v:?}"))),
+            _ => Err(Failure::BadRequest(format!(
+                "{name} must be a whole number from 1 to {max}, not {v:?}"
+            ))),
         },
     }
 }
 
-async fn articles(State(app): State<AppState>, Query(p): Query<ListParams>) -> Result<Response, Failure> {
+async fn articles(
+    State(app): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<Response, Failure> {
     let lang = match p.lang.as_deref() {
         None | Some("") => None,
-        Some(code) => Some(code.parse::<Lang>().map_err(|e| Failure::BadRequest(format!("lang: {e}")))?),
+        Some(code) => Some(
+            code.parse::<Lang>()
+                .map_err(|e| Failure::BadRequest(format!("lang: {e}")))?,
+        ),
     };
     let page = number("page", p.page.as_deref(), 1, u32::MAX)?;
     let per_page = number("limit", p.limit.as_deref(), 20, MAX_LIMIT)?;
@@ -58,13 +66,32 @@ async fn articles(State(app): State<AppState>, Query(p): Query<ListParams>) -> R
             ArticleFilter::Section(section.id)
         }
     };
-    let list = app.store.list_articles(&ArticleQuery { lang, filter, page, per_page }).await?;
-    let articles: Vec<_> = list.items.iter().map(|a| article_json(a, &app.views)).collect();
-    Ok(Json(json!({ "articles": articles, "page": list.page, "total": list.total })).into_response())
+    let list = app
+        .store
+        .list_articles(&ArticleQuery {
+            lang,
+            filter,
+            page,
+            per_page,
+        })
+        .await?;
+    let articles: Vec<_> = list
+        .items
+        .iter()
+        .map(|a| article_json(a, &app.views))
+        .collect();
+    Ok(
+        Json(json!({ "articles": articles, "page": list.page, "total": list.total }))
+            .into_response(),
+    )
 }
 
 async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
     let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
-    let a = app.store.article_by_id(id).await?.ok_or(Failure::NotFound)?;
+    let a = app
+        .store
+        .article_by_id(id)
+        .await?
+        .ok_or(Failure::NotFound)?;
     Ok(Json(article_json(&a, &app.views)).into_response())
 }

@@ -60,7 +60,10 @@ fn respond(page: &CachedPage, request: &HeaderMap) -> Response {
     let not_modified = match request.get(header::IF_NONE_MATCH) {
         Some(tags) => tags
             .to_str()
-            .map(|tags| tags.split(',').any(|t| t.trim() == page.etag || t.trim() == "*"))
+            .map(|tags| {
+                tags.split(',')
+                    .any(|t| t.trim() == page.etag || t.trim() == "*")
+            })
             .unwrap_or(false),
         None => request.get(header::IF_MODIFIED_SINCE) == Some(&last_modified),
     };
@@ -106,7 +109,10 @@ mod tests {
 
     fn with(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
         h
     }
 

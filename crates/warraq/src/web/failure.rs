@@ -69,10 +69,17 @@ pub async fn render_failures(State(app): State<AppState>, req: Request, next: Ne
         Failure::Internal(_) => ("error_title", "error_text".to_string()),
     };
     let t = |key: &str| app.theme.text(lang, key);
-    let message = if matches!(failure, Failure::BadRequest(_)) { message } else { t(&message) };
+    let message = if matches!(failure, Failure::BadRequest(_)) {
+        message
+    } else {
+        t(&message)
+    };
     let page = site::base_context(&app, lang, &path, &t(heading), &message, None).await;
     let html = page.and_then(|ctx| {
-        app.theme.render("error.html", context! { heading => t(heading), message => message, ..ctx })
+        app.theme.render(
+            "error.html",
+            context! { heading => t(heading), message => message, ..ctx },
+        )
     });
     match html {
         Ok(html) => (status, Html(html)).into_response(),

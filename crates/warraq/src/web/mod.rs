@@ -59,8 +59,14 @@ pub type AppState = Arc<App>;
 pub fn router(app: AppState) -> Router {
     let pages = site::routes()
         .merge(api::routes())
-        .layer(middleware::from_fn_with_state(app.clone(), failure::render_failures))
-        .layer(middleware::from_fn_with_state(app.clone(), cached::page_cache));
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            failure::render_failures,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            cached::page_cache,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_file))
@@ -109,7 +115,10 @@ async fn static_file(
     }
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(file.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(file.content_type),
+            ),
             (header::ETAG, etag),
             (
                 header::CACHE_CONTROL,

@@ -27,11 +27,26 @@ pub fn routes() -> Router<AppState> {
         let p = lang.prefix();
         router = router
             .route(&format!("{p}/"), get(move |s, q| home(s, lang, q)))
-            .route(&format!("{p}/section/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Section, a, q)))
-            .route(&format!("{p}/tag/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Tag, a, q)))
-            .route(&format!("{p}/author/{{slug}}/"), get(move |s, a, q| listing(s, lang, Kind::Author, a, q)))
-            .route(&format!("{p}/{{y}}/{{m}}/{{d}}/{{slug}}/"), get(move |s, a| article(s, lang, a)))
-            .route(&format!("{p}/{{y}}/{{m}}/{{d}}/{{file}}"), get(move |s, a| article_file(s, lang, a)));
+            .route(
+                &format!("{p}/section/{{slug}}/"),
+                get(move |s, a, q| listing(s, lang, Kind::Section, a, q)),
+            )
+            .route(
+                &format!("{p}/tag/{{slug}}/"),
+                get(move |s, a, q| listing(s, lang, Kind::Tag, a, q)),
+            )
+            .route(
+                &format!("{p}/author/{{slug}}/"),
+                get(move |s, a, q| listing(s, lang, Kind::Author, a, q)),
+            )
+            .route(
+                &format!("{p}/{{y}}/{{m}}/{{d}}/{{slug}}/"),
+                get(move |s, a| article(s, lang, a)),
+            )
+            .route(
+                &format!("{p}/{{y}}/{{m}}/{{d}}/{{file}}"),
+                get(move |s, a| article_file(s, lang, a)),
+            );
     }
     router.fallback(|| async { Failure::NotFound })
 }
@@ -66,7 +81,11 @@ pub async fn base_context(
         .sections(lang)
         .await?
         .into_iter()
-        .map(|s| NavLink { url: urls.section(lang, &s.slug), slug: s.slug, name: s.name })
+        .map(|s| NavLink {
+            url: urls.section(lang, &s.slug),
+            slug: s.slug,
+            name: s.name,
+        })
         .collect();
     let other = match lang {
         Lang::Ar => Lang::En,
@@ -101,14 +120,24 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
     }
     let latest = app
         .store
-        .list_articles(&ArticleQuery { lang: Some(lang), filter: ArticleFilter::All, page: 1, per_page: HOME_LATEST + 1 })
+        .list_articles(&ArticleQuery {
+            lang: Some(lang),
+            filter: ArticleFilter::All,
+            page: 1,
+            per_page: HOME_LATEST + 1,
+        })
         .await?
         .items;
     let mut rows = Vec::new();
     for section in app.store.sections(lang).await? {
         let articles = app
             .store
-            .list_articles(&ArticleQuery { lang: Some(lang), filter: ArticleFilter::Section(section.id), page: 1, per_page: HOME_ROW })
+            .list_articles(&ArticleQuery {
+                lang: Some(lang),
+                filter: ArticleFilter::Section(section.id),
+                page: 1,
+                per_page: HOME_ROW,
+            })
             .await?
             .items;
         if !articles.is_empty() {
@@ -125,7 +154,10 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
     let site = app.config.site(lang);
     let mut alternates = Vec::new();
     for l in Lang::ALL {
-        alternates.push(Alternate { lang: l.code(), href: app.views.urls.absolute(&app.views.urls.home(l)) });
+        alternates.push(Alternate {
+            lang: l.code(),
+            href: app.views.urls.absolute(&app.views.urls.home(l)),
+        });
     }
     let base = base_context(&app, lang, &path, &site.name, &site.description, None).await?;
     let html = app.theme.render(
@@ -154,33 +186,83 @@ async fn listing(
     let t = |key: &str| app.theme.text(lang, key);
     let (filter, heading, path, author, current_section) = match kind {
         Kind::Section => {
-            let s = app.store.section(lang, &slug).await?.ok_or(Failure::NotFound)?;
+            let s = app
+                .store
+                .section(lang, &slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
             let heading = t("section_title").replace("{name}", &s.name);
-            (ArticleFilter::Section(s.id), heading, urls.section(lang, &s.slug), None, Some(s.slug))
+            (
+                ArticleFilter::Section(s.id),
+                heading,
+                urls.section(lang, &s.slug),
+                None,
+                Some(s.slug),
+            )
         }
         Kind::Tag => {
             let tag = app.store.tag(lang, &slug).await?.ok_or(Failure::NotFound)?;
             let heading = t("tag_title").replace("{name}", &tag.name);
-            (ArticleFilter::Tag(tag.id), heading, urls.tag(lang, &tag.slug), None, None)
+            (
+                ArticleFilter::Tag(tag.id),
+                heading,
+                urls.tag(lang, &tag.slug),
+                None,
+                None,
+            )
         }
         Kind::Author => {
-            let a = app.store.author(lang, &slug).await?.ok_or(Failure::NotFound)?;
+            let a = app
+                .store
+                .author(lang, &slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
             let heading = a.name.clone();
-            (ArticleFilter::Author(a.id), heading, urls.author(lang, &a.slug), Some(a), None)
+            (
+                ArticleFilter::Author(a.id),
+                heading,
+                urls.author(lang, &a.slug),
+                Some(a),
+                None,
+            )
         }
     };
     let list = app
         .store
-        .list_articles(&ArticleQuery { lang: Some(lang), filter, page, per_page: app.config.page_size })
+        .list_articles(&ArticleQuery {
+            lang: Some(lang),
+            filter,
+            page,
+            per_page: app.config.page_size,
+        })
         .await?;
     if page > list.pages() {
         return Err(Failure::NotFound);
     }
     let pager = Pager::new(&path, page, list.pages());
-    let canonical_path = if page == 1 { path.clone() } else { format!("{path}?page={page}") };
-    let title = if page == 1 { heading.clone() } else { format!("{heading} — {}", t("page_n").replace("{n}", &page.to_string())) };
+    let canonical_path = if page == 1 {
+        path.clone()
+    } else {
+        format!("{path}?page={page}")
+    };
+    let title = if page == 1 {
+        heading.clone()
+    } else {
+        format!(
+            "{heading} — {}",
+            t("page_n").replace("{n}", &page.to_string())
+        )
+    };
     let description = author.as_ref().map(|a| a.bio.clone()).unwrap_or_default();
-    let base = base_context(&app, lang, &canonical_path, &title, &description, current_section.as_deref()).await?;
+    let base = base_context(
+        &app,
+        lang,
+        &canonical_path,
+        &title,
+        &description,
+        current_section.as_deref(),
+    )
+    .await?;
     let html = app.theme.render(
         "list.html",
         context! { heading, author, articles => app.views.articles(&list.items), pager, ..base },
@@ -210,9 +292,15 @@ async fn find_article(
     [y, m, d]: [&str; 3],
     slug: &str,
 ) -> Result<Article, Failure> {
-    let article = app.store.article_by_slug(lang, slug).await?.ok_or(Failure::NotFound)?;
+    let article = app
+        .store
+        .article_by_slug(lang, slug)
+        .await?
+        .ok_or(Failure::NotFound)?;
     let date = app.views.dates.civil(article.published_at);
-    let matches = y.parse() == Ok(date.year()) && m.parse() == Ok(date.month()) && d.parse() == Ok(date.day());
+    let matches = y.parse() == Ok(date.year())
+        && m.parse() == Ok(date.month())
+        && d.parse() == Ok(date.day());
     if matches && y.len() == 4 && m.len() == 2 && d.len() == 2 {
         Ok(article)
     } else {
@@ -228,7 +316,15 @@ async fn article(
     let a = find_article(&app, lang, [&y, &m, &d], &slug).await?;
     let view = app.views.article(&a);
     let path = app.views.urls.article(&a);
-    let base = base_context(&app, lang, &path, &a.headline, &a.standfirst, a.sections.first().map(|s| s.slug.as_str())).await?;
+    let base = base_context(
+        &app,
+        lang,
+        &path,
+        &a.headline,
+        &a.standfirst,
+        a.sections.first().map(|s| s.slug.as_str()),
+    )
+    .await?;
     let jsonld = news_article_jsonld(&app, &a);
     let whatsapp = app
         .config
@@ -256,7 +352,12 @@ async fn article_file(
 ) -> PageResult {
     if let Some(slug) = file.strip_suffix(".txt") {
         let a = find_article(&app, lang, [&y, &m, &d], slug).await?;
-        let text = clean_text_view(&a, &app.views, &app.theme.text(lang, "by"), &app.theme.text(lang, "list_separator"));
+        let text = clean_text_view(
+            &a,
+            &app.views,
+            &app.theme.text(lang, "by"),
+            &app.theme.text(lang, "list_separator"),
+        );
         return Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response());
     }
     if let Some(slug) = file.strip_suffix(".json") {

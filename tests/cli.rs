@@ -1,0 +1,120 @@
+//! The `warraq` binary itself: help on every command, migrate, and
+//! `serve --demo` refusing to touch a newsroom that already has content.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+mod common;
+
+use common::{Backend, TestDb};
+
+fn warraq() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_warraq"))
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+    ] {
+        let out = warraq().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Usage: warraq"), "{args:?}: {text}");
+    }
+}
+
+on_both_backends!(migrate_then_demo_then_refuse);
+
+async fn migrate_then_demo_then_refuse(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let out = warraq()
+        .args(["migrate", "--database", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("applied migration 0001 newsroom"),
+        "{stderr}"
+    );
+    let again = warraq()
+        .args(["migrate", "--database", &db.url])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("applied migration"),
+        "nothing left to apply"
+    );
+    assert!(String::from_utf8_lossy(&again.stdout).contains("is up to date"));
+
+    // First start with --demo loads it and serves; read the chosen port.
+    let mut child = warraq()
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &db.url,
+        ])
+        .env_remove("WARRAQ_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let base = line.trim().trim_start_matches("listening on ").to_string();
+    let health = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The second --demo must not touch what is there.
+    let out = warraq()
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            &db.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("only into an empty database"), "{stderr}");
+    db.drop_db().await;
+}
+
+#[test]
+fn bad_config_says_where() {
+    let dir = std::env::temp_dir().join(format!("warraq-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("warraq.toml");
+    std::fs::write(&config, "time_zone = \"Mars/Olympus\"\n").unwrap();
+    let out = warraq()
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .args([
+            "--database",
+            &format!("sqlite://{}", dir.join("x.db").display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warraq.toml") && stderr.contains("Mars/Olympus"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
