@@ -18,6 +18,7 @@ on_both_backends!(
     arabic_slugs_round_trip,
     hostile_bodies_are_sanitised,
     cache_revalidation_compression_and_invalidation,
+    database_failures_get_error_pages,
 );
 
 fn hrefs(html: &str) -> Vec<String> {
@@ -589,5 +590,22 @@ async fn cache_revalidation_compression_and_invalidation(backend: Backend) {
         .unwrap();
     assert_eq!(fresh.status(), 200, "old ETag no longer matches");
     assert!(fresh.text().await.unwrap().contains(headline));
+    site.stop().await;
+}
+
+async fn database_failures_get_error_pages(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    site.text("/en/", 200).await;
+    site.store.close().await;
+    let en = site.text("/en/section/politics/", 500).await;
+    assert!(en.contains(r#"<html lang="en" dir="ltr">"#) && en.contains("Something went wrong"), "{en}");
+    let ar = site.text("/section/politics/", 500).await;
+    assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#) && ar.contains("حدث خطأ"));
+    assert!(!ar.contains("pool"), "no internals in the page");
+    let api = site.json("/api/v1/articles", 500).await;
+    assert_eq!(api["error"], "internal error");
+    site.text("/healthz", 503).await;
+    // Pages rendered before the failure are still served from memory.
+    site.text("/en/", 200).await;
     site.stop().await;
 }

@@ -76,10 +76,13 @@ pub async fn base_context(
 ) -> anyhow::Result<Value> {
     let urls = &app.views.urls;
     let site = app.config.site(lang);
-    let nav_sections: Vec<NavLink> = app
-        .store
-        .sections(lang)
-        .await?
+    // A page without navigation beats no page: the error page for a failing
+    // database is rendered through here too.
+    let sections = app.store.sections(lang).await.unwrap_or_else(|e| {
+        tracing::warn!("navigation sections: {e:#}");
+        Vec::new()
+    });
+    let nav_sections: Vec<NavLink> = sections
         .into_iter()
         .map(|s| NavLink {
             url: urls.section(lang, &s.slug),
