@@ -159,7 +159,7 @@ impl TestSite {
         if demo {
             warraq::load_demo(&store, &config).await.unwrap();
         }
-        let app = Arc::new(App::new(store.clone(), config).unwrap());
+        let app = Arc::new(App::new(store.clone(), config).await.unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();

@@ -25,8 +25,69 @@ pub struct Config {
     pub page_size: u32,
     /// A directory that overrides the embedded theme, file by file.
     pub theme_dir: Option<PathBuf>,
+    /// Seconds a rendered page is served from memory before it is rendered
+    /// again, so that live parts (most read) stay fresh. Writes invalidate
+    /// pages at once whatever this says.
+    pub page_cache_seconds: u64,
     pub site: SiteNames,
     pub whatsapp: WhatsApp,
+    pub stats: StatsConfig,
+    pub digest: DigestConfig,
+}
+
+/// First-party view counting (see `src/stats/`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatsConfig {
+    /// Buffered hits are written to the database this often.
+    pub flush_interval_ms: u64,
+    /// A reader reloading the same article within this many minutes counts once.
+    pub dedupe_minutes: u64,
+    /// Distinct (reader, article) pairs expected within `dedupe_minutes` at
+    /// peak; sizes the filters that remember recent readers (fixed memory).
+    pub dedupe_capacity: u64,
+    /// Probability that a real first view is taken for a reload when the
+    /// filter is at capacity.
+    pub dedupe_false_positive: f64,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// A file of user-agent patterns (one per line) replacing the built-in
+    /// bot list, so it can be updated without recompiling.
+    pub bots_file: Option<PathBuf>,
+    /// Most-read lists are recomputed from the database this often, to
+    /// include the views counted by other nodes.
+    pub resync_seconds: u64,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            flush_interval_ms: 1000,
+            dedupe_minutes: 30,
+            dedupe_capacity: 1_000_000,
+            dedupe_false_positive: 0.001,
+            trusted_proxies: Vec::new(),
+            bots_file: None,
+            resync_seconds: 60,
+        }
+    }
+}
+
+/// The WhatsApp top-stories digest.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestConfig {
+    pub greeting_ar: String,
+    pub greeting_en: String,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        DigestConfig {
+            greeting_ar: "صباح الخير! هذه أبرز قصص اليوم:".into(),
+            greeting_en: "Good morning! Today's top stories:".into(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -70,6 +131,7 @@ impl Default for Config {
             digits: Digits::Western,
             page_size: 12,
             theme_dir: None,
+            page_cache_seconds: 30,
             site: SiteNames {
                 ar: SiteText {
                     name: "الورّاق".into(),
@@ -81,6 +143,8 @@ impl Default for Config {
                 },
             },
             whatsapp: WhatsApp::default(),
+            stats: StatsConfig::default(),
+            digest: DigestConfig::default(),
         }
     }
 }
@@ -119,6 +183,16 @@ impl Config {
                 self.page_size
             );
         }
+        let s = &self.stats;
+        if !(100..=60_000).contains(&s.flush_interval_ms) {
+            anyhow::bail!("stats.flush_interval_ms must be between 100 and 60000");
+        }
+        if s.dedupe_minutes == 0 || s.dedupe_capacity == 0 {
+            anyhow::bail!("stats.dedupe_minutes and stats.dedupe_capacity must be positive");
+        }
+        if !(s.dedupe_false_positive > 0.0 && s.dedupe_false_positive < 0.5) {
+            anyhow::bail!("stats.dedupe_false_positive must be between 0 and 0.5");
+        }
         if self.base_url.ends_with('/') {
             anyhow::bail!("base_url {:?} must not end with '/'", self.base_url);
         }
@@ -129,6 +203,13 @@ impl Config {
         match lang {
             Lang::Ar => &self.site.ar,
             Lang::En => &self.site.en,
+        }
+    }
+
+    pub fn digest_greeting(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ar => &self.digest.greeting_ar,
+            Lang::En => &self.digest.greeting_en,
         }
     }
 

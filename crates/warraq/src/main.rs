@@ -9,6 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use warraq::config::Config;
+use warraq::model::Lang;
+use warraq::render::whatsapp_digest;
+use warraq::stats::{MostReadQuery, SectionRef, Stats, Window};
 use warraq::store::{redact, Store};
 use warraq::web::{self, App};
 
@@ -29,6 +32,55 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and say which ones were applied.
     Migrate(DatabaseArg),
+    /// View counts.
+    #[command(subcommand)]
+    Stats(StatsCommand),
+    /// Print the top-stories message for WhatsApp.
+    Digest(DigestArgs),
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Print the most-read articles of a window.
+    Top(TopArgs),
+}
+
+#[derive(Args)]
+struct WindowArgs {
+    /// 24h, 7d, 30d, all, or custom (with --days and --hours).
+    #[arg(long, default_value = "24h")]
+    window: String,
+    #[arg(long)]
+    days: Option<i64>,
+    #[arg(long)]
+    hours: Option<i64>,
+    /// Only articles in this language (ar, en).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Only articles in this section (slug).
+    #[arg(long)]
+    section: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+}
+
+#[derive(Args)]
+struct TopArgs {
+    #[command(flatten)]
+    database: DatabaseArg,
+    #[command(flatten)]
+    window: WindowArgs,
+}
+
+#[derive(Args)]
+struct DigestArgs {
+    #[command(flatten)]
+    database: DatabaseArg,
+    /// Config file: the greeting, base URL and time zone of the links.
+    #[arg(long, env = "WARRAQ_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    window: WindowArgs,
 }
 
 #[derive(Args)]
@@ -64,6 +116,8 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Stats(StatsCommand::Top(args)) => top(args).await,
+        Command::Digest(args) => digest(args).await,
     }
 }
 
@@ -86,6 +140,46 @@ async fn migrate(args: DatabaseArg) -> anyhow::Result<()> {
     Ok(())
 }
 
+impl WindowArgs {
+    fn query(&self) -> anyhow::Result<MostReadQuery> {
+        let window = Window::parse(&self.window, self.days, self.hours).map_err(anyhow::Error::msg)?;
+        let mut q = MostReadQuery::new(window, self.limit);
+        q.lang = self.lang.as_deref().map(str::parse::<Lang>).transpose().map_err(anyhow::Error::msg)?;
+        q.sections = self.section.iter().map(|s| SectionRef::Slug(s.clone())).collect();
+        Ok(q)
+    }
+}
+
+async fn top(args: TopArgs) -> anyhow::Result<()> {
+    let q = args.window.query()?;
+    let store = open(&args.database.database).await?;
+    let stats = Stats::new(store.clone(), Config::default().stats).await?;
+    let top = stats.top(&q).await?;
+    if top.is_empty() {
+        println!("no views in the {} window", q.window.name());
+    }
+    for (rank, (article, views)) in top.iter().enumerate() {
+        println!("{:>3}. {:>9}  [{}] {}", rank + 1, views, article.lang, article.headline);
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn digest(args: DigestArgs) -> anyhow::Result<()> {
+    let mut q = args.window.query()?;
+    let lang = *q.lang.get_or_insert(Lang::Ar);
+    let config = Config::load(args.config.as_deref())?;
+    let store = open(&args.database.database).await?;
+    let app = App::new(store.clone(), config).await?;
+    let articles: Vec<_> = app.stats.top(&q).await?.into_iter().map(|(a, _)| a).collect();
+    println!(
+        "{}",
+        whatsapp_digest(app.config.digest_greeting(lang), &articles, &app.views.urls)
+    );
+    store.close().await;
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
@@ -93,7 +187,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let n = warraq::load_demo(&store, &config).await?;
         eprintln!("loaded the demo newsroom: {n} articles");
     }
-    let app = Arc::new(App::new(store.clone(), config)?);
+    let app = Arc::new(App::new(store.clone(), config).await?);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
@@ -14,6 +15,7 @@ use flate2::{write::GzEncoder, Compression};
 /// A response ready to send again, with its validators and a gzip variant.
 pub struct CachedPage {
     pub version: u64,
+    pub rendered: Instant,
     pub content_type: HeaderValue,
     pub body: Bytes,
     pub gzip: Option<Bytes>,
@@ -31,6 +33,7 @@ impl CachedPage {
         });
         CachedPage {
             version,
+            rendered: Instant::now(),
             content_type,
             etag: super::theme::etag(&body),
             gzip,
@@ -45,20 +48,27 @@ impl CachedPage {
 pub struct PageCache {
     pages: RwLock<HashMap<String, Arc<CachedPage>>>,
     max_entries: usize,
+    max_age: Duration,
 }
 
 impl PageCache {
-    pub fn new(max_entries: usize) -> PageCache {
+    /// At most `max_entries` pages, each served for at most `max_age`.
+    pub fn new(max_entries: usize, max_age: Duration) -> PageCache {
         PageCache {
             pages: RwLock::new(HashMap::new()),
             max_entries,
+            max_age,
         }
     }
 
-    /// The page for `key` if it was rendered from the current content.
+    /// The page for `key` if it was rendered from the current content, and
+    /// recently enough for its live parts (most read) to be fresh.
     pub fn get(&self, key: &str, version: u64) -> Option<Arc<CachedPage>> {
         let pages = self.pages.read().unwrap_or_else(|e| e.into_inner());
-        pages.get(key).filter(|p| p.version == version).cloned()
+        pages
+            .get(key)
+            .filter(|p| p.version == version && p.rendered.elapsed() < self.max_age)
+            .cloned()
     }
 
     pub fn insert(&self, key: String, page: Arc<CachedPage>) {
@@ -98,15 +108,18 @@ mod tests {
 
     #[test]
     fn stale_versions_miss() {
-        let cache = PageCache::new(10);
+        let cache = PageCache::new(10, Duration::from_secs(60));
         cache.insert("/".into(), page(1));
         assert!(cache.get("/", 1).is_some());
         assert!(cache.get("/", 2).is_none());
+        let expired = PageCache::new(10, Duration::ZERO);
+        expired.insert("/".into(), page(1));
+        assert!(expired.get("/", 1).is_none());
     }
 
     #[test]
     fn bounded() {
-        let cache = PageCache::new(3);
+        let cache = PageCache::new(3, Duration::from_secs(60));
         for i in 0..10 {
             cache.insert(format!("/{i}"), page(1));
         }

@@ -3,6 +3,7 @@
 
 mod cache;
 mod date;
+mod digest;
 mod json;
 mod theme;
 mod urls;
@@ -10,6 +11,7 @@ mod view;
 
 pub use cache::{CachedPage, PageCache};
 pub use date::DateFormat;
+pub use digest::{whatsapp_digest, MAX_CHARS as DIGEST_MAX_CHARS};
 pub use json::{article_json, clean_text_view};
 pub use theme::{StaticFile, Theme};
 pub use urls::{encode_segment, Urls};

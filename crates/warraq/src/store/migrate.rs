@@ -11,12 +11,20 @@ const SQLITE: &[(i64, &str, &str)] = &[(
     1,
     "newsroom",
     include_str!("migrations/sqlite/0001_newsroom.sql"),
+), (
+    2,
+    "views",
+    include_str!("migrations/sqlite/0002_views.sql"),
 )];
 
 const POSTGRES: &[(i64, &str, &str)] = &[(
     1,
     "newsroom",
     include_str!("migrations/postgres/0001_newsroom.sql"),
+), (
+    2,
+    "views",
+    include_str!("migrations/postgres/0002_views.sql"),
 )];
 
 fn migrator(backend: Backend) -> Migrator {

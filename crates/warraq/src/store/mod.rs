@@ -8,6 +8,7 @@
 
 mod migrate;
 mod read;
+mod views;
 mod write;
 
 use std::str::FromStr;
@@ -19,6 +20,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use read::{ArticleFilter, ArticleQuery, Page};
+pub use views::{ArticleMeta, Buckets};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

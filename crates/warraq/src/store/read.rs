@@ -71,6 +71,26 @@ impl Store {
         self.one(row).await
     }
 
+    /// Published articles by id, in the order of `ids`; unknown or
+    /// unpublished ids are left out.
+    pub async fn articles_by_ids(&self, ids: &[i64]) -> anyhow::Result<Vec<Article>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.id IN ({})",
+            placeholders(2, ids.len())
+        );
+        let rows = ids
+            .iter()
+            .fold(sqlx::query(&sql).bind(now()), |q, id| q.bind(*id))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut found: HashMap<i64, Article> =
+            self.hydrate(rows).await?.into_iter().map(|a| (a.id, a)).collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     async fn one(&self, row: Option<AnyRow>) -> anyhow::Result<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
         let mut articles = self.hydrate(vec![row]).await?;

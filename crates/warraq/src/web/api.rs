@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::{AppState, Failure};
 use crate::model::Lang;
-use crate::render::article_json;
+use crate::render::{article_json, whatsapp_digest};
+use crate::stats::{MostReadQuery, SectionRef, Window};
 use crate::store::{ArticleFilter, ArticleQuery};
 
 const MAX_LIMIT: u32 = 100;
@@ -18,6 +19,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles", get(articles))
         .route("/api/v1/articles/{id}", get(article))
+}
+
+/// Answers that change with every flush of view counts: never cached.
+pub fn live_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/most-read", get(most_read))
+        .route("/api/v1/articles/{id}/views", get(views))
+        .route("/api/v1/digest", get(digest))
 }
 
 /// Query parameters arrive as text so that a wrong one gets an error naming
@@ -40,6 +49,84 @@ fn number(name: &str, value: Option<&str>, default: u32, max: u32) -> Result<u32
             ))),
         },
     }
+}
+
+fn lang_param(value: Option<&str>) -> Result<Option<Lang>, Failure> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(code) => code
+            .parse::<Lang>()
+            .map(Some)
+            .map_err(|e| Failure::BadRequest(format!("lang: {e}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct MostReadParams {
+    window: Option<String>,
+    days: Option<String>,
+    hours: Option<String>,
+    lang: Option<String>,
+    section: Option<String>,
+    limit: Option<String>,
+}
+
+impl MostReadParams {
+    fn query(&self, default_limit: u32) -> Result<MostReadQuery, Failure> {
+        let whole = |name: &str, v: &Option<String>| -> Result<Option<i64>, Failure> {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| v.parse::<i64>().map_err(|_| Failure::BadRequest(format!("{name} must be a whole number, not {v:?}"))))
+                .transpose()
+        };
+        let window = Window::parse(
+            self.window.as_deref().unwrap_or("24h"),
+            whole("days", &self.days)?,
+            whole("hours", &self.hours)?,
+        )
+        .map_err(Failure::BadRequest)?;
+        let mut q = MostReadQuery::new(window, number("limit", self.limit.as_deref(), default_limit, MAX_LIMIT)? as usize);
+        q.lang = lang_param(self.lang.as_deref())?;
+        if let Some(section) = self.section.as_deref().filter(|s| !s.is_empty()) {
+            q.sections = vec![SectionRef::Slug(section.to_string())];
+        }
+        Ok(q)
+    }
+}
+
+async fn most_read(State(app): State<AppState>, Query(p): Query<MostReadParams>) -> Result<Response, Failure> {
+    let q = p.query(10)?;
+    let top = app.stats.top(&q).await?;
+    let articles: Vec<_> = top
+        .iter()
+        .map(|(a, views)| {
+            let mut json = article_json(a, &app.views);
+            json["views"] = json!(views);
+            json
+        })
+        .collect();
+    Ok(Json(json!({ "window": q.window.name(), "articles": articles })).into_response())
+}
+
+async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
+    app.store.article_by_id(id).await?.ok_or(Failure::NotFound)?;
+    let counts: serde_json::Map<String, serde_json::Value> = app
+        .stats
+        .article_views(id)
+        .into_iter()
+        .map(|(window, views)| (window.name().to_string(), json!(views)))
+        .collect();
+    Ok(Json(counts).into_response())
+}
+
+async fn digest(State(app): State<AppState>, Query(p): Query<MostReadParams>) -> Result<Response, Failure> {
+    let mut q = p.query(5)?;
+    let lang = q.lang.unwrap_or(Lang::Ar);
+    q.lang = Some(lang);
+    let articles: Vec<_> = app.stats.top(&q).await?.into_iter().map(|(a, _)| a).collect();
+    let text = whatsapp_digest(app.config.digest_greeting(lang), &articles, &app.views.urls);
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
 async fn articles(

@@ -2,6 +2,7 @@
 //! sharing one [`App`].
 
 mod api;
+mod beacon;
 mod cached;
 mod failure;
 mod site;
@@ -20,6 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::config::Config;
 use crate::model::Lang;
 use crate::render::{DateFormat, PageCache, Theme, Urls, Views};
+use crate::stats::Stats;
 use crate::store::Store;
 
 pub use failure::Failure;
@@ -31,10 +33,12 @@ pub struct App {
     pub views: Views,
     pub config: Config,
     pub cache: PageCache,
+    pub stats: Stats,
 }
 
 impl App {
-    pub fn new(store: Store, config: Config) -> anyhow::Result<App> {
+    pub async fn new(store: Store, config: Config) -> anyhow::Result<App> {
+        let stats = Stats::new(store.clone(), config.stats.clone()).await?;
         let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
         let dates = DateFormat::new(&config.date_format, config.digits, tz);
         let theme = Theme::load(config.theme_dir.as_deref())?;
@@ -48,8 +52,9 @@ impl App {
                 },
                 dates,
             },
+            cache: PageCache::new(20_000, Duration::from_secs(config.page_cache_seconds)),
             config,
-            cache: PageCache::new(20_000),
+            stats,
         })
     }
 }
@@ -57,6 +62,8 @@ impl App {
 pub type AppState = Arc<App>;
 
 pub fn router(app: AppState) -> Router {
+    let live = api::live_routes()
+        .layer(middleware::from_fn_with_state(app.clone(), failure::render_failures));
     let pages = site::routes()
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(
@@ -70,6 +77,8 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_file))
+        .merge(beacon::routes())
+        .merge(live)
         .merge(pages)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -79,16 +88,32 @@ pub fn router(app: AppState) -> Router {
         .with_state(app)
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight
+/// and flushes the buffered view counts.
 pub async fn serve(
     listener: TcpListener,
     app: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let (stop_stats, stats_stopped) = tokio::sync::oneshot::channel::<()>();
+    let stats_app = app.clone();
+    let counting = tokio::spawn(async move {
+        stats_app
+            .stats
+            .run(async {
+                let _ = stats_stopped.await;
+            })
+            .await
+    });
+    let served = axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    let _ = stop_stats.send(());
+    counting.await?;
+    Ok(served?)
 }
 
 async fn healthz(axum::extract::State(app): axum::extract::State<AppState>) -> Response {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::{AppState, Failure};
 use crate::model::{Article, Lang};
 use crate::render::{article_json, clean_text_view, Pager};
+use crate::stats::{MostReadQuery, Window};
 use crate::store::{ArticleFilter, ArticleQuery};
 
 type PageResult = Result<Response, Failure>;
@@ -20,6 +21,8 @@ type PageResult = Result<Response, Failure>;
 const HOME_LATEST: u32 = 6;
 /// Articles in each section's row on the home page.
 const HOME_ROW: u32 = 3;
+/// Articles in the most-read widget.
+const MOST_READ: usize = 5;
 
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new().route("/en", get(|| async { Redirect::permanent("/en/") }));
@@ -150,6 +153,7 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
             });
         }
     }
+    let most_read = most_read_widget(&app, lang, None).await?;
     let views = app.views.articles(&latest);
     let mut views = views.into_iter();
     let lead = views.next();
@@ -165,9 +169,23 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
     let base = base_context(&app, lang, &path, &site.name, &site.description, None).await?;
     let html = app.theme.render(
         "home.html",
-        context! { lead, latest => views.collect::<Vec<_>>(), section_rows => rows, page => context! { alternates, ..base.get_attr("page").unwrap_or_default() }, ..base },
+        context! { lead, latest => views.collect::<Vec<_>>(), section_rows => rows, most_read, page => context! { alternates, ..base.get_attr("page").unwrap_or_default() }, ..base },
     )?;
     Ok(Html(html).into_response())
+}
+
+/// The most-read widget: the last 24 hours in this language, without the
+/// article the reader is on.
+async fn most_read_widget(
+    app: &AppState,
+    lang: Lang,
+    current: Option<i64>,
+) -> anyhow::Result<Vec<crate::render::ArticleView>> {
+    let mut q = MostReadQuery::new(Window::Day, MOST_READ);
+    q.lang = Some(lang);
+    q.exclude_articles = current.into_iter().collect();
+    let top = app.stats.top(&q).await?;
+    Ok(top.iter().map(|(a, _)| app.views.article(a)).collect())
 }
 
 #[derive(Clone, Copy)]
@@ -334,6 +352,7 @@ async fn article(
         .whatsapp(lang)
         .map(|(text, link)| context! { text, link });
     let image = a.cover.as_ref().map(|c| app.views.urls.absolute(&c.url));
+    let most_read = most_read_widget(&app, lang, Some(a.id)).await?;
     let html = app.theme.render(
         "article.html",
         context! {
@@ -341,6 +360,7 @@ async fn article(
             body_html => Value::from_safe_string(warraq_text::sanitize_body(&a.body_html)),
             jsonld,
             whatsapp,
+            most_read,
             page => context! { og_type => "article", image, ..base.get_attr("page").unwrap_or_default() },
             ..base
         },
