@@ -19,6 +19,7 @@ on_both_backends!(
     hostile_bodies_are_sanitised,
     cache_revalidation_compression_and_invalidation,
     database_failures_get_error_pages,
+    home_shows_each_story_once,
 );
 
 fn hrefs(html: &str) -> Vec<String> {
@@ -598,7 +599,10 @@ async fn database_failures_get_error_pages(backend: Backend) {
     site.text("/en/", 200).await;
     site.store.close().await;
     let en = site.text("/en/section/politics/", 500).await;
-    assert!(en.contains(r#"<html lang="en" dir="ltr">"#) && en.contains("Something went wrong"), "{en}");
+    assert!(
+        en.contains(r#"<html lang="en" dir="ltr">"#) && en.contains("Something went wrong"),
+        "{en}"
+    );
     let ar = site.text("/section/politics/", 500).await;
     assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#) && ar.contains("حدث خطأ"));
     assert!(!ar.contains("pool"), "no internals in the page");
@@ -607,5 +611,23 @@ async fn database_failures_get_error_pages(backend: Backend) {
     site.text("/healthz", 503).await;
     // Pages rendered before the failure are still served from memory.
     site.text("/en/", 200).await;
+    site.stop().await;
+}
+
+async fn home_shows_each_story_once(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    for home in ["/", "/en/"] {
+        let html = site.text(home, 200).await;
+        let mut links: Vec<&str> = html
+            .split(r#"class="card-title"><a href=""#)
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        let n = links.len();
+        assert!(n >= 10, "{home}: {n} cards");
+        links.sort();
+        links.dedup();
+        assert_eq!(links.len(), n, "{home}: a story shown twice");
+    }
     site.stop().await;
 }

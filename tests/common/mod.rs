@@ -124,6 +124,7 @@ impl TestDb {
 pub struct TestSite {
     pub base: String,
     pub store: Store,
+    pub app: Arc<App>,
     pub client: reqwest::Client,
     pub db: TestDb,
     stop: Option<oneshot::Sender<()>>,
@@ -136,6 +137,10 @@ pub fn test_config() -> Config {
         r#"
         base_url = "https://news.example"
         page_size = 4
+        # Tests flush view counts themselves, at the moment they choose.
+        [stats]
+        flush_interval_ms = 60000
+        resync_seconds = 3600
         [whatsapp]
         link = "https://whatsapp.com/channel/EXAMPLE"
         text_ar = "لتلقّي أبرز قصص الورّاق على واتساب إضغط(ي) هنا!"
@@ -160,11 +165,29 @@ impl TestSite {
             warraq::load_demo(&store, &config).await.unwrap();
         }
         let app = Arc::new(App::new(store.clone(), config).await.unwrap());
+        Self::serve(app, db).await
+    }
+
+    /// Another node over the same database.
+    pub async fn node(&self, config: Config) -> TestSite {
+        let store = Store::connect(&self.db.url).await.unwrap();
+        let app = Arc::new(App::new(store, config).await.unwrap());
+        let db = TestDb {
+            url: self.db.url.clone(),
+            dir: None,
+            pg: None,
+        };
+        Self::serve(app, db).await
+    }
+
+    async fn serve(app: Arc<App>, db: TestDb) -> TestSite {
+        let store = app.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
+        let server_app = app.clone();
         let server = tokio::spawn(async move {
-            web::serve(listener, app, async {
+            web::serve(listener, server_app, async {
                 let _ = stopped.await;
             })
             .await
@@ -177,6 +200,7 @@ impl TestSite {
         TestSite {
             base,
             store,
+            app,
             client,
             db,
             stop: Some(stop),

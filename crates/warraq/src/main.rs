@@ -142,10 +142,20 @@ async fn migrate(args: DatabaseArg) -> anyhow::Result<()> {
 
 impl WindowArgs {
     fn query(&self) -> anyhow::Result<MostReadQuery> {
-        let window = Window::parse(&self.window, self.days, self.hours).map_err(anyhow::Error::msg)?;
+        let window =
+            Window::parse(&self.window, self.days, self.hours).map_err(anyhow::Error::msg)?;
         let mut q = MostReadQuery::new(window, self.limit);
-        q.lang = self.lang.as_deref().map(str::parse::<Lang>).transpose().map_err(anyhow::Error::msg)?;
-        q.sections = self.section.iter().map(|s| SectionRef::Slug(s.clone())).collect();
+        q.lang = self
+            .lang
+            .as_deref()
+            .map(str::parse::<Lang>)
+            .transpose()
+            .map_err(anyhow::Error::msg)?;
+        q.sections = self
+            .section
+            .iter()
+            .map(|s| SectionRef::Slug(s.clone()))
+            .collect();
         Ok(q)
     }
 }
@@ -159,7 +169,13 @@ async fn top(args: TopArgs) -> anyhow::Result<()> {
         println!("no views in the {} window", q.window.name());
     }
     for (rank, (article, views)) in top.iter().enumerate() {
-        println!("{:>3}. {:>9}  [{}] {}", rank + 1, views, article.lang, article.headline);
+        println!(
+            "{:>3}. {:>9}  [{}] {}",
+            rank + 1,
+            views,
+            article.lang,
+            article.headline
+        );
     }
     store.close().await;
     Ok(())
@@ -171,7 +187,13 @@ async fn digest(args: DigestArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
     let app = App::new(store.clone(), config).await?;
-    let articles: Vec<_> = app.stats.top(&q).await?.into_iter().map(|(a, _)| a).collect();
+    let articles: Vec<_> = app
+        .stats
+        .top(&q)
+        .await?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
     println!(
         "{}",
         whatsapp_digest(app.config.digest_greeting(lang), &articles, &app.views.urls)

@@ -63,7 +63,10 @@ mod tests {
     fn long_standfirsts_are_cut_at_a_word() {
         let long = "كلمة، ".repeat(100);
         let short = shorten(long.trim(), 50);
-        assert!(short.ends_with('…') && short.chars().count() <= 51, "{short}");
+        assert!(
+            short.ends_with('…') && short.chars().count() <= 51,
+            "{short}"
+        );
         assert!(!short.contains("،…"));
     }
 }

@@ -45,11 +45,15 @@ impl Window {
             "custom" => {
                 let (d, h) = (days.unwrap_or(0), hours.unwrap_or(0));
                 if d < 0 || h < 0 || d > 3650 || (d == 0 && h == 0) {
-                    return Err(format!("a custom window needs days (0–3650) and hours, not {d} days {h} hours"));
+                    return Err(format!(
+                        "a custom window needs days (0–3650) and hours, not {d} days {h} hours"
+                    ));
                 }
                 Ok(Window::custom(d, h))
             }
-            other => Err(format!("window {other:?} is not one of 24h, 7d, 30d, all, custom")),
+            other => Err(format!(
+                "window {other:?} is not one of 24h, 7d, 30d, all, custom"
+            )),
         }
     }
 
@@ -89,13 +93,23 @@ pub struct Counts {
 
 impl Counts {
     pub fn add(&mut self, article: i64, hour: Hour, views: u64) {
-        *self.hourly.entry(hour).or_default().entry(article).or_default() += views;
+        *self
+            .hourly
+            .entry(hour)
+            .or_default()
+            .entry(article)
+            .or_default() += views;
         *self.totals.entry(article).or_default() += views;
     }
 
     /// Adds history loaded from the database: a bucket, without the total.
     pub fn add_bucket(&mut self, article: i64, hour: Hour, views: u64) {
-        *self.hourly.entry(hour).or_default().entry(article).or_default() += views;
+        *self
+            .hourly
+            .entry(hour)
+            .or_default()
+            .entry(article)
+            .or_default() += views;
     }
 
     pub fn set_total(&mut self, article: i64, views: u64) {
@@ -178,9 +192,16 @@ mod tests {
     #[test]
     fn window_names() {
         assert_eq!(Window::parse("7d", None, None), Ok(Window::Week));
-        assert_eq!(Window::parse("custom", Some(2), Some(3)), Ok(Window::Hours(51)));
-        assert!(Window::parse("custom", None, None).unwrap_err().contains("custom window"));
-        assert!(Window::parse("week", None, None).unwrap_err().contains("\"week\""));
+        assert_eq!(
+            Window::parse("custom", Some(2), Some(3)),
+            Ok(Window::Hours(51))
+        );
+        assert!(Window::parse("custom", None, None)
+            .unwrap_err()
+            .contains("custom window"));
+        assert!(Window::parse("week", None, None)
+            .unwrap_err()
+            .contains("\"week\""));
     }
 
     #[test]

@@ -29,7 +29,8 @@ impl Bloom {
     }
 
     fn contains(&self, key: u64) -> bool {
-        self.positions(key).all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
+        self.positions(key)
+            .all(|p| self.bits[p / 64] & (1 << (p % 64)) != 0)
     }
 
     fn insert(&mut self, key: u64) {
@@ -63,8 +64,12 @@ impl Dedupe {
     /// `fp`: m = -n·ln p / (ln 2)², k = (m/n)·ln 2.
     pub fn new(capacity: u64, fp: f64, period_secs: u64, now_secs: u64) -> Dedupe {
         let ln2 = std::f64::consts::LN_2;
-        let bits = ((-(capacity as f64) * fp.ln()) / (ln2 * ln2)).ceil().max(64.0) as u64;
-        let hashes = ((bits as f64 / capacity as f64) * ln2).round().clamp(1.0, 32.0) as u32;
+        let bits = ((-(capacity as f64) * fp.ln()) / (ln2 * ln2))
+            .ceil()
+            .max(64.0) as u64;
+        let hashes = ((bits as f64 / capacity as f64) * ln2)
+            .round()
+            .clamp(1.0, 32.0) as u32;
         Dedupe {
             current: Bloom::new(bits, hashes),
             previous: Bloom::new(bits, hashes),
@@ -136,7 +141,10 @@ mod tests {
         let trials = 100_000;
         let false_positives = (n..n + trials).filter(|&k| d.remembers(k)).count();
         let rate = false_positives as f64 / trials as f64;
-        assert!(rate < 0.002, "false-positive rate {rate} at capacity, configured 0.001");
+        assert!(
+            rate < 0.002,
+            "false-positive rate {rate} at capacity, configured 0.001"
+        );
     }
 
     #[test]

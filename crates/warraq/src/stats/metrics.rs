@@ -20,7 +20,10 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn rejected(&self, reason: Rejection) -> &AtomicU64 {
-        let i = Rejection::ALL.iter().position(|r| *r == reason).expect("listed");
+        let i = Rejection::ALL
+            .iter()
+            .position(|r| *r == reason)
+            .expect("listed");
         &self.rejected[i]
     }
 
@@ -37,7 +40,10 @@ impl Metrics {
         let _ = writeln!(out, "# HELP warraq_hits_accepted_total View hits counted.");
         let _ = writeln!(out, "# TYPE warraq_hits_accepted_total counter");
         let _ = writeln!(out, "warraq_hits_accepted_total {}", get(&self.accepted));
-        let _ = writeln!(out, "# HELP warraq_hits_rejected_total View hits not counted, by reason.");
+        let _ = writeln!(
+            out,
+            "# HELP warraq_hits_rejected_total View hits not counted, by reason."
+        );
         let _ = writeln!(out, "# TYPE warraq_hits_rejected_total counter");
         for reason in Rejection::ALL {
             let _ = writeln!(
@@ -47,17 +53,41 @@ impl Metrics {
                 get(self.rejected(reason))
             );
         }
-        let _ = writeln!(out, "# HELP warraq_hits_buffered Hits accepted and not yet flushed.");
+        let _ = writeln!(
+            out,
+            "# HELP warraq_hits_buffered Hits accepted and not yet flushed."
+        );
         let _ = writeln!(out, "# TYPE warraq_hits_buffered gauge");
         let _ = writeln!(out, "warraq_hits_buffered {}", get(&self.buffered));
-        let _ = writeln!(out, "# HELP warraq_flush_duration_seconds Time spent writing hits.");
+        let _ = writeln!(
+            out,
+            "# HELP warraq_flush_duration_seconds Time spent writing hits."
+        );
         let _ = writeln!(out, "# TYPE warraq_flush_duration_seconds summary");
-        let _ = writeln!(out, "warraq_flush_duration_seconds_sum {:.6}", get(&self.flush_micros) as f64 / 1e6);
-        let _ = writeln!(out, "warraq_flush_duration_seconds_count {}", get(&self.flushes));
-        let _ = writeln!(out, "# HELP warraq_flush_last_duration_seconds Duration of the last flush.");
+        let _ = writeln!(
+            out,
+            "warraq_flush_duration_seconds_sum {:.6}",
+            get(&self.flush_micros) as f64 / 1e6
+        );
+        let _ = writeln!(
+            out,
+            "warraq_flush_duration_seconds_count {}",
+            get(&self.flushes)
+        );
+        let _ = writeln!(
+            out,
+            "# HELP warraq_flush_last_duration_seconds Duration of the last flush."
+        );
         let _ = writeln!(out, "# TYPE warraq_flush_last_duration_seconds gauge");
-        let _ = writeln!(out, "warraq_flush_last_duration_seconds {:.6}", get(&self.last_flush_micros) as f64 / 1e6);
-        let _ = writeln!(out, "# HELP warraq_flush_errors_total Flushes that failed (hits kept for the next).");
+        let _ = writeln!(
+            out,
+            "warraq_flush_last_duration_seconds {:.6}",
+            get(&self.last_flush_micros) as f64 / 1e6
+        );
+        let _ = writeln!(
+            out,
+            "# HELP warraq_flush_errors_total Flushes that failed (hits kept for the next)."
+        );
         let _ = writeln!(out, "# TYPE warraq_flush_errors_total counter");
         let _ = writeln!(out, "warraq_flush_errors_total {}", get(&self.flush_errors));
         out

@@ -84,7 +84,10 @@ impl Stats {
             dedupe.bytes() / 1024
         );
         let stats = Stats {
-            visitors: Mutex::new(Visitors { salt: Salt::new(now.div_euclid(86_400)), dedupe }),
+            visitors: Mutex::new(Visitors {
+                salt: Salt::new(now.div_euclid(86_400)),
+                dedupe,
+            }),
             pending: Mutex::new(HashMap::new()),
             live: RwLock::new(Live {
                 counts: Counts::default(),
@@ -109,14 +112,19 @@ impl Stats {
         let outcome = self.screen_hit(article, headers, peer);
         match outcome {
             Ok(()) => self.metrics.accepted.fetch_add(1, Ordering::Relaxed),
-            Err(reason) => self.metrics.rejected(reason).fetch_add(1, Ordering::Relaxed),
+            Err(reason) => self
+                .metrics
+                .rejected(reason)
+                .fetch_add(1, Ordering::Relaxed),
         };
         outcome
     }
 
     /// Records a hit that could not even be parsed.
     pub fn reject(&self, reason: Rejection) {
-        self.metrics.rejected(reason).fetch_add(1, Ordering::Relaxed);
+        self.metrics
+            .rejected(reason)
+            .fetch_add(1, Ordering::Relaxed);
     }
 
     fn screen_hit(&self, article: i64, headers: &HeaderMap, peer: IpAddr) -> Result<(), Rejection> {
@@ -156,7 +164,8 @@ impl Stats {
             return Ok(0);
         }
         let started = Instant::now();
-        let increments: Vec<(i64, Hour, u64)> = batch.iter().map(|(&(a, h), &v)| (a, h, v)).collect();
+        let increments: Vec<(i64, Hour, u64)> =
+            batch.iter().map(|(&(a, h), &v)| (a, h, v)).collect();
         let hits: u64 = increments.iter().map(|i| i.2).sum();
         if let Err(e) = self.store.add_views(&increments).await {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -186,7 +195,10 @@ impl Stats {
         let mut ranked = HashMap::new();
         for window in READY {
             let sums = live.counts.window(window, now);
-            ranked.insert(window, rank(sums, |id| live.index.get(&id).map(|m| m.published_at)));
+            ranked.insert(
+                window,
+                rank(sums, |id| live.index.get(&id).map(|m| m.published_at)),
+            );
         }
         live.ranked = ranked;
     }
@@ -224,7 +236,8 @@ impl Stats {
     /// Runs flushes, index refreshes, resyncs and roll-ups until `stop`
     /// resolves, then flushes once more so a graceful stop loses nothing.
     pub async fn run(&self, stop: impl std::future::Future<Output = ()>) {
-        let mut flush = tokio::time::interval(Duration::from_millis(self.config.flush_interval_ms));
+        let period = Duration::from_millis(self.config.flush_interval_ms);
+        let mut flush = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let resync_every = Duration::from_secs(self.config.resync_seconds.max(1));
         let mut last_resync = Instant::now();

@@ -54,7 +54,8 @@ impl MostReadQuery {
             && (self.sections.is_empty() || self.sections.iter().any(|s| s.matches(meta)))
             && !self.exclude_sections.iter().any(|s| s.matches(meta))
             && !self.exclude_articles.contains(&meta.id)
-            && (self.max_age_days == 0 || now - meta.published_at <= self.max_age_days as i64 * 86_400)
+            && (self.max_age_days == 0
+                || now - meta.published_at <= self.max_age_days as i64 * 86_400)
     }
 }
 

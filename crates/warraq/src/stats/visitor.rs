@@ -78,7 +78,10 @@ impl Bots {
         let matcher = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&patterns)?;
-        Ok(Bots { matcher, patterns: patterns.len() })
+        Ok(Bots {
+            matcher,
+            patterns: patterns.len(),
+        })
     }
 
     /// How many patterns the list holds.
@@ -102,12 +105,17 @@ pub fn screen<'h>(headers: &'h HeaderMap, bots: &Bots) -> Result<&'h str, Reject
     if bots.is_bot(ua) {
         return Err(Rejection::Bot);
     }
-    let prefetch = ["purpose", "sec-purpose", "x-purpose", "x-moz"].iter().any(|name| {
-        headers.get(*name).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
-        })
-    });
+    let prefetch = ["purpose", "sec-purpose", "x-purpose", "x-moz"]
+        .iter()
+        .any(|name| {
+            headers
+                .get(*name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    let v = v.to_ascii_lowercase();
+                    v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
+                })
+        });
     if prefetch {
         return Err(Rejection::Prefetch);
     }
@@ -198,9 +206,15 @@ mod tests {
     fn readers_bots_prefetches_and_staff() {
         let bots = Bots::load(None).unwrap();
         assert!(bots.patterns() > 50);
-        assert_eq!(screen(&headers(&[("user-agent", FIREFOX)]), &bots), Ok(FIREFOX));
+        assert_eq!(
+            screen(&headers(&[("user-agent", FIREFOX)]), &bots),
+            Ok(FIREFOX)
+        );
         assert_eq!(screen(&headers(&[]), &bots), Err(Rejection::NoUserAgent));
-        assert_eq!(screen(&headers(&[("user-agent", "  ")]), &bots), Err(Rejection::NoUserAgent));
+        assert_eq!(
+            screen(&headers(&[("user-agent", "  ")]), &bots),
+            Err(Rejection::NoUserAgent)
+        );
         for ua in [
             "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
             "facebookexternalhit/1.1",
@@ -212,15 +226,30 @@ mod tests {
             assert_eq!(screen(&headers(&[("user-agent", ua)]), &bots), Err(Rejection::Bot), "{ua}");
         }
         assert_eq!(
-            screen(&headers(&[("user-agent", FIREFOX), ("sec-purpose", "prefetch;prerender")]), &bots),
+            screen(
+                &headers(&[
+                    ("user-agent", FIREFOX),
+                    ("sec-purpose", "prefetch;prerender")
+                ]),
+                &bots
+            ),
             Err(Rejection::Prefetch)
         );
         assert_eq!(
-            screen(&headers(&[("user-agent", FIREFOX), ("cookie", "a=1; warraq_session=xyz")]), &bots),
+            screen(
+                &headers(&[
+                    ("user-agent", FIREFOX),
+                    ("cookie", "a=1; warraq_session=xyz")
+                ]),
+                &bots
+            ),
             Err(Rejection::NewsroomUser)
         );
         assert_eq!(
-            screen(&headers(&[("user-agent", FIREFOX), ("cookie", "warraq_sessionx=1")]), &bots),
+            screen(
+                &headers(&[("user-agent", FIREFOX), ("cookie", "warraq_sessionx=1")]),
+                &bots
+            ),
             Ok(FIREFOX)
         );
     }
@@ -241,7 +270,10 @@ mod tests {
         assert_eq!(client_address(stranger, &h, &[proxy]), stranger);
         let inner: IpAddr = "10.0.0.2".parse().unwrap();
         assert_eq!(client_address(proxy, &h, &[proxy]), inner);
-        assert_eq!(client_address(proxy, &h, &[proxy, inner]), "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_address(proxy, &h, &[proxy, inner]),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
         assert_eq!(client_address(proxy, &headers(&[]), &[proxy]), proxy);
     }
 

@@ -7,25 +7,27 @@ use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
 
 use super::{Backend, Store};
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "newsroom",
-    include_str!("migrations/sqlite/0001_newsroom.sql"),
-), (
-    2,
-    "views",
-    include_str!("migrations/sqlite/0002_views.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "newsroom",
+        include_str!("migrations/sqlite/0001_newsroom.sql"),
+    ),
+    (2, "views", include_str!("migrations/sqlite/0002_views.sql")),
+];
 
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "newsroom",
-    include_str!("migrations/postgres/0001_newsroom.sql"),
-), (
-    2,
-    "views",
-    include_str!("migrations/postgres/0002_views.sql"),
-)];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "newsroom",
+        include_str!("migrations/postgres/0001_newsroom.sql"),
+    ),
+    (
+        2,
+        "views",
+        include_str!("migrations/postgres/0002_views.sql"),
+    ),
+];
 
 fn migrator(backend: Backend) -> Migrator {
     let files = match backend {

@@ -86,8 +86,12 @@ impl Store {
             .fold(sqlx::query(&sql).bind(now()), |q, id| q.bind(*id))
             .fetch_all(&self.pool)
             .await?;
-        let mut found: HashMap<i64, Article> =
-            self.hydrate(rows).await?.into_iter().map(|a| (a.id, a)).collect();
+        let mut found: HashMap<i64, Article> = self
+            .hydrate(rows)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 

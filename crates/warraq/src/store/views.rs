@@ -108,7 +108,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get("article_id")?, r.try_get::<i64, _>("views")? as u64)))
+            .map(|r| {
+                Ok((
+                    r.try_get("article_id")?,
+                    r.try_get::<i64, _>("views")? as u64,
+                ))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         Ok((buckets, totals))
     }

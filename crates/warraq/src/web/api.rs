@@ -76,7 +76,11 @@ impl MostReadParams {
         let whole = |name: &str, v: &Option<String>| -> Result<Option<i64>, Failure> {
             v.as_deref()
                 .filter(|v| !v.is_empty())
-                .map(|v| v.parse::<i64>().map_err(|_| Failure::BadRequest(format!("{name} must be a whole number, not {v:?}"))))
+                .map(|v| {
+                    v.parse::<i64>().map_err(|_| {
+                        Failure::BadRequest(format!("{name} must be a whole number, not {v:?}"))
+                    })
+                })
                 .transpose()
         };
         let window = Window::parse(
@@ -85,7 +89,10 @@ impl MostReadParams {
             whole("hours", &self.hours)?,
         )
         .map_err(Failure::BadRequest)?;
-        let mut q = MostReadQuery::new(window, number("limit", self.limit.as_deref(), default_limit, MAX_LIMIT)? as usize);
+        let mut q = MostReadQuery::new(
+            window,
+            number("limit", self.limit.as_deref(), default_limit, MAX_LIMIT)? as usize,
+        );
         q.lang = lang_param(self.lang.as_deref())?;
         if let Some(section) = self.section.as_deref().filter(|s| !s.is_empty()) {
             q.sections = vec![SectionRef::Slug(section.to_string())];
@@ -94,7 +101,10 @@ impl MostReadParams {
     }
 }
 
-async fn most_read(State(app): State<AppState>, Query(p): Query<MostReadParams>) -> Result<Response, Failure> {
+async fn most_read(
+    State(app): State<AppState>,
+    Query(p): Query<MostReadParams>,
+) -> Result<Response, Failure> {
     let q = p.query(10)?;
     let top = app.stats.top(&q).await?;
     let articles: Vec<_> = top
@@ -110,7 +120,10 @@ async fn most_read(State(app): State<AppState>, Query(p): Query<MostReadParams>)
 
 async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
     let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
-    app.store.article_by_id(id).await?.ok_or(Failure::NotFound)?;
+    app.store
+        .article_by_id(id)
+        .await?
+        .ok_or(Failure::NotFound)?;
     let counts: serde_json::Map<String, serde_json::Value> = app
         .stats
         .article_views(id)
@@ -120,13 +133,29 @@ async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Re
     Ok(Json(counts).into_response())
 }
 
-async fn digest(State(app): State<AppState>, Query(p): Query<MostReadParams>) -> Result<Response, Failure> {
+async fn digest(
+    State(app): State<AppState>,
+    Query(p): Query<MostReadParams>,
+) -> Result<Response, Failure> {
     let mut q = p.query(5)?;
     let lang = q.lang.unwrap_or(Lang::Ar);
     q.lang = Some(lang);
-    let articles: Vec<_> = app.stats.top(&q).await?.into_iter().map(|(a, _)| a).collect();
+    let articles: Vec<_> = app
+        .stats
+        .top(&q)
+        .await?
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
     let text = whatsapp_digest(app.config.digest_greeting(lang), &articles, &app.views.urls);
-    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
 }
 
 async fn articles(

@@ -73,7 +73,11 @@ async fn hit(
         Ok(b) => b,
         Err(e) => {
             app.stats.reject(Rejection::BadRequest);
-            return (StatusCode::BAD_REQUEST, format!("a hit body is {{\"id\": N}}: {e}\n")).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("a hit body is {{\"id\": N}}: {e}\n"),
+            )
+                .into_response();
         }
     };
     match app.stats.hit(beacon.id, &headers, peer.ip()) {
@@ -115,7 +119,10 @@ fn pixel_headers() -> [(header::HeaderName, &'static str); 2] {
 
 async fn metrics(State(app): State<AppState>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         app.stats.metrics.render(),
     )
         .into_response()

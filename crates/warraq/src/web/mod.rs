@@ -62,8 +62,10 @@ impl App {
 pub type AppState = Arc<App>;
 
 pub fn router(app: AppState) -> Router {
-    let live = api::live_routes()
-        .layer(middleware::from_fn_with_state(app.clone(), failure::render_failures));
+    let live = api::live_routes().layer(middleware::from_fn_with_state(
+        app.clone(),
+        failure::render_failures,
+    ));
     let pages = site::routes()
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(

@@ -134,18 +134,26 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
         })
         .await?
         .items;
+    // Each story appears once on the home page: section rows skip what the
+    // lead and latest blocks, or an earlier row, already show.
+    let mut shown: std::collections::HashSet<i64> = latest.iter().map(|a| a.id).collect();
     let mut rows = Vec::new();
     for section in app.store.sections(lang).await? {
-        let articles = app
+        let candidates = app
             .store
             .list_articles(&ArticleQuery {
                 lang: Some(lang),
                 filter: ArticleFilter::Section(section.id),
                 page: 1,
-                per_page: HOME_ROW,
+                per_page: HOME_ROW + HOME_LATEST + 1,
             })
             .await?
             .items;
+        let articles: Vec<Article> = candidates
+            .into_iter()
+            .filter(|a| shown.insert(a.id))
+            .take(HOME_ROW as usize)
+            .collect();
         if !articles.is_empty() {
             rows.push(context! {
                 section => context! { name => section.name, url => app.views.urls.section(lang, &section.slug) },
