@@ -26,7 +26,10 @@ fn every_command_has_help() {
     }
 }
 
-on_both_backends!(migrate_then_demo_then_refuse);
+on_both_backends!(
+    migrate_then_demo_then_refuse,
+    stats_top_and_digest_read_the_database
+);
 
 async fn migrate_then_demo_then_refuse(backend: Backend) {
     let db = TestDb::new(backend).await;
@@ -117,4 +120,104 @@ fn bad_config_says_where() {
         "{stderr}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+async fn stats_top_and_digest_read_the_database(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = warraq::store::Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    warraq::load_demo(&store, &warraq::config::Config::default())
+        .await
+        .unwrap();
+    let page = store
+        .list_articles(&warraq::store::ArticleQuery {
+            lang: Some(warraq::model::Lang::Ar),
+            filter: warraq::store::ArticleFilter::All,
+            page: 1,
+            per_page: 2,
+        })
+        .await
+        .unwrap();
+    let (first, second) = (&page.items[0], &page.items[1]);
+    let hour = warraq::stats::hour_of(jiff::Timestamp::now().as_second());
+    store
+        .add_views(&[(first.id, hour, 3), (second.id, hour - 2, 9)])
+        .await
+        .unwrap();
+    store.close().await;
+
+    let out = warraq()
+        .args([
+            "stats",
+            "top",
+            "--window",
+            "24h",
+            "--lang",
+            "ar",
+            "--database",
+            &db.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains(&second.headline) && lines[0].contains(" 9 "),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains(&first.headline) && lines[1].contains(" 3 "),
+        "{text}"
+    );
+
+    let out = warraq()
+        .args([
+            "stats",
+            "top",
+            "--window",
+            "fortnight",
+            "--database",
+            &db.url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fortnight"));
+
+    let out = warraq()
+        .args([
+            "digest",
+            "--window",
+            "24h",
+            "--limit",
+            "5",
+            "--lang",
+            "ar",
+            "--database",
+            &db.url,
+        ])
+        .env_remove("WARRAQ_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let digest = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        digest.contains(&format!("1. *{}*", second.headline.replace('*', ""))),
+        "{digest}"
+    );
+    assert!(
+        digest.contains(&format!("2. *{}*", first.headline.replace('*', ""))),
+        "{digest}"
+    );
+    db.drop_db().await;
 }
