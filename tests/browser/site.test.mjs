@@ -118,6 +118,17 @@ async function stopServer() {
 // ---------------------------------------------------------------------------
 // browser
 
+const PHONE_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+
+// The server's count of accepted view hits, from its Prometheus metrics.
+async function acceptedHits() {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('warraq_hits_accepted_total '));
+  assert.ok(line, 'no warraq_hits_accepted_total in /metrics');
+  return Number(line.split(' ')[1]);
+}
+
 async function launch(name, options = {}) {
   const userDataDir = await mkdtemp(path.join(tmp, `profile-${name}-`));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -125,6 +136,9 @@ async function launch(name, options = {}) {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: VIEWPORT,
+    // A reader's phone: headless Chromium's own user agent is on the bot
+    // list and its views would rightly not be counted.
+    userAgent: PHONE_UA,
     ...options,
   });
   // Every request leaves through here: anything not aimed at our own server is
@@ -327,7 +341,14 @@ describe('public site in a 390px phone viewport', () => {
     try {
       // Follow the link as a reader would.
       await goto(page, `${base}/`);
+      const before = await acceptedHits();
+      // The page counts itself once, with a first-party beacon.
+      const beacon = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/hit');
       await Promise.all([page.waitForURL(articleUrl), page.locator('.lead .card-title a').first().click()]);
+      const hit = await beacon;
+      assert.equal(hit.status(), 204, 'beacon answer');
+      assert.match(hit.request().postData() ?? '', /^\{"id":\d+\}$/, 'beacon body');
+      assert.equal(await acceptedHits(), before + 1, 'the view was counted once');
       await page.waitForLoadState('load');
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       assert.equal(page.url(), articleUrl);
@@ -366,7 +387,11 @@ describe('public site in a 390px phone viewport', () => {
     assert.ok(articleUrl, 'no lead story link found on the Arabic home page');
     const { page, problems } = await openPage(noJs);
     try {
+      const pixel = page.waitForResponse((r) => new URL(r.url()).pathname === '/hit.gif');
       await goto(page, articleUrl);
+      const gif = await pixel;
+      assert.equal(gif.status(), 200, 'no-JS pixel answer');
+      assert.equal(gif.headers()['content-type'], 'image/gif');
       // Playwright's own probes still run, so ask the page what it believes.
       assert.equal(
         await page.evaluate(() => matchMedia('(scripting: none)').matches),
