@@ -6,8 +6,10 @@
 //! renderer, feeds, search, the `.txt` view) share one definition of what a
 //! safe body and a clean text are.
 
+pub mod analysis;
 pub mod plain;
 pub mod sanitize;
+pub mod shortcode;
 
-pub use plain::clean_text;
-pub use sanitize::sanitize_body;
+pub use plain::{clean_text, is_known_shortcode, KNOWN_SHORTCODES};
+pub use sanitize::{sanitize_body, sanitize_rendered};

@@ -8,6 +8,18 @@
 //! whitespace collapse to one space.
 
 use crate::sanitize::sanitize_body;
+use crate::shortcode;
+
+/// The WordPress shortcodes warraq renders. Clean text removes these and
+/// every unknown shortcode; renderers for them live in the application.
+pub const KNOWN_SHORTCODES: &[&str] = &[
+    "audio", "caption", "crp", "embed", "gallery", "tptn_list", "tptn_views", "video",
+    "wp_caption",
+];
+
+pub fn is_known_shortcode(name: &str) -> bool {
+    KNOWN_SHORTCODES.contains(&name)
+}
 
 /// Elements that end a paragraph of clean text.
 const BLOCK_TAGS: &[&str] = &[
@@ -35,9 +47,10 @@ const BLOCK_TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Plain paragraphs separated by one blank line; no markup, no hidden text.
+/// Plain paragraphs separated by one blank line; no markup, no hidden text,
+/// no shortcode (enclosing ones leave their content: a caption's words stay).
 pub fn clean_text(html: &str) -> String {
-    let safe = sanitize_body(html);
+    let safe = sanitize_body(&shortcode::strip(html, &is_known_shortcode));
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut rest = safe.as_str();
@@ -164,6 +177,14 @@ mod tests {
         let text =
             clean_text("<p>قال <strong>الوزير</strong> إنّ ٢٠٢٤ <em>كان</em>  صعباً؛ لماذا؟</p>");
         assert_eq!(text, "قال الوزير إنّ ٢٠٢٤ كان صعباً؛ لماذا؟");
+    }
+
+    #[test]
+    fn shortcodes_leave_their_words_only() {
+        let text = clean_text(
+            r#"<p>[vc_row][vc_column_text]أول فقرة[/vc_column_text][/vc_row]</p>[caption id="a1" width="300"]<img src="x.jpg"> صورة من حمص[/caption]<p>[tptn_list limit="5"]قال “[sic]” [1]</p>"#,
+        );
+        assert_eq!(text, "أول فقرة\n\nصورة من حمص\n\nقال “[sic]” [1]");
     }
 
     #[test]

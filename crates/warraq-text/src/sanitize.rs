@@ -78,19 +78,43 @@ const CLEAN_CONTENT_TAGS: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "object",
 ];
 
-fn builder() -> &'static Builder<'static> {
-    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
-        let mut b = Builder::default();
-        b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
-            .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect::<HashSet<_>>())
-            .tag_attributes(
-                TAG_ATTRIBUTES
-                    .iter()
-                    .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect::<HashSet<_>>()))
-                    .collect(),
-            )
-            .clean_content_tags(CLEAN_CONTENT_TAGS.iter().copied().collect::<HashSet<_>>())
+/// What shortcode renderers add to a body: players for audio and video, and
+/// iframes — whose `src` must be on [`EMBED_HOSTS`].
+const MEDIA_TAGS: &[&str] = &["audio", "video", "source", "iframe"];
+
+const MEDIA_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("audio", &["src", "controls", "preload"]),
+    ("video", &["src", "controls", "preload", "poster", "width", "height"]),
+    ("source", &["src", "type"]),
+    ("iframe", &["src", "width", "height", "allowfullscreen", "loading", "referrerpolicy"]),
+];
+
+/// Where `[embed]` may point an iframe: players that need no third-party
+/// script in the page. Everything else is rendered as a link.
+pub const EMBED_HOSTS: &[&str] = &[
+    "https://www.youtube-nocookie.com/embed/",
+    "https://player.vimeo.com/video/",
+];
+
+fn news_builder(media: bool) -> Builder<'static> {
+    let mut tags: HashSet<&str> = TAGS.iter().copied().collect();
+    let mut tag_attributes: std::collections::HashMap<&str, HashSet<&str>> = TAG_ATTRIBUTES
+        .iter()
+        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect::<HashSet<_>>()))
+        .collect();
+    let mut clean_content: HashSet<&str> = CLEAN_CONTENT_TAGS.iter().copied().collect();
+    if media {
+        tags.extend(MEDIA_TAGS);
+        clean_content.remove("iframe");
+        for (tag, attrs) in MEDIA_ATTRIBUTES {
+            tag_attributes.insert(tag, attrs.iter().copied().collect());
+        }
+    }
+    let mut b = Builder::default();
+    b.tags(tags)
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect::<HashSet<_>>())
+        .tag_attributes(tag_attributes)
+        .clean_content_tags(clean_content)
             .url_schemes(
                 ["http", "https", "mailto", "tel"]
                     .into_iter()
@@ -99,14 +123,31 @@ fn builder() -> &'static Builder<'static> {
             .url_relative(UrlRelative::PassThrough)
             .link_rel(Some("noopener noreferrer"))
             .strip_comments(true);
-        b
-    })
+    if media {
+        b.attribute_filter(|tag, attr, value| {
+            if tag == "iframe" && attr == "src" && !EMBED_HOSTS.iter().any(|h| value.starts_with(h)) {
+                return None;
+            }
+            Some(value.into())
+        });
+    }
+    b
 }
 
 /// Returns `html` with everything a news body may not hold removed: scripts,
-/// event handlers, `javascript:` URLs, styles, unknown tags (their text kept).
+/// event handlers, `javascript:` URLs, styles, iframes, unknown tags (their
+/// text kept). This is what is stored.
 pub fn sanitize_body(html: &str) -> String {
-    builder().clean(html).to_string()
+    static STORED: OnceLock<Builder<'static>> = OnceLock::new();
+    STORED.get_or_init(|| news_builder(false)).clean(html).to_string()
+}
+
+/// The sanitiser for a body after its shortcodes were rendered: the same
+/// rules, plus the audio and video players and the allow-listed iframes that
+/// renderers produce. What readers get has always passed through here.
+pub fn sanitize_rendered(html: &str) -> String {
+    static RENDERED: OnceLock<Builder<'static>> = OnceLock::new();
+    RENDERED.get_or_init(|| news_builder(true)).clean(html).to_string()
 }
 
 #[cfg(test)]
@@ -139,6 +180,18 @@ mod tests {
             r#"<noscript><img src="https://t.example/tr?id=1&ev=PageView"/>fbpx</noscript><p>خبر</p>"#,
         );
         assert_eq!(out, "<p>خبر</p>");
+    }
+
+    #[test]
+    fn iframes_only_from_allowed_players_and_only_after_rendering() {
+        let yt = r#"<iframe src="https://www.youtube-nocookie.com/embed/abc" width="560" height="315"></iframe>"#;
+        assert_eq!(sanitize_body(yt), "");
+        assert!(sanitize_rendered(yt).contains(r#"src="https://www.youtube-nocookie.com/embed/abc""#));
+        let evil = r#"<iframe src="https://evil.example/x" onload="alert(1)"></iframe>"#;
+        let out = sanitize_rendered(evil);
+        assert!(!out.contains("evil") && !out.contains("onload"), "{out}");
+        let audio = r#"<audio controls src="/a.mp3" onplay="x()"></audio>"#;
+        assert_eq!(sanitize_rendered(audio), r#"<audio controls="" src="/a.mp3"></audio>"#);
     }
 
     #[test]
