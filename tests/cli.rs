@@ -80,6 +80,23 @@ async fn migrate_then_demo_then_refuse(backend: Backend) {
     child.kill().unwrap();
     child.wait().unwrap();
 
+    // The demo's archive article wraps paragraphs in a page builder's
+    // shortcodes: lint names them.
+    let out = warraq()
+        .args(["lint", "--database", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("أرشيف-دور-السينما-المنسية: [vc_row] ×1: unknown shortcode"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("[caption]") && !report.contains("[tptn_list]"),
+        "known ones are fine: {report}"
+    );
+
     // The second --demo must not touch what is there.
     let out = warraq()
         .args([
@@ -220,4 +237,74 @@ async fn stats_top_and_digest_read_the_database(backend: Backend) {
         "{digest}"
     );
     db.drop_db().await;
+}
+
+fn with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = warraq()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn text_commands_from_the_shell() {
+    let body = r#"[caption id="a1" width="300"]<img src="x.jpg"> صورة[/caption] “[sic]” [tptn_list limit=5]"#;
+    let out = with_stdin(&["text", "shortcodes"], body.as_bytes());
+    assert!(out.status.success());
+    let tree: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tree["nodes"][0]["name"], "caption");
+    assert_eq!(
+        tree["nodes"][0]["attrs"],
+        serde_json::json!({"id": "a1", "width": "300"})
+    );
+    assert_eq!(
+        tree["nodes"][0]["content"][0]["text"],
+        "<img src=\"x.jpg\"> صورة"
+    );
+    assert!(
+        tree["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["name"] == "sic"),
+        "every name is registered by default, [sic] too: {tree}"
+    );
+    let out = with_stdin(
+        &["text", "shortcodes", "--registered", "caption,tptn_list"],
+        body.as_bytes(),
+    );
+    let tree: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        tree["nodes"][1],
+        serde_json::json!({"type": "text", "text": " “[sic]” "})
+    );
+    assert_eq!(tree["nodes"][2]["attrs"]["limit"], "5");
+
+    let out = with_stdin(
+        &["text", "plain"],
+        "<p>[vc_row]أول[/vc_row]</p><noscript>fbpx</noscript><p>ثانٍ &amp; “ثالث”</p>".as_bytes(),
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "أول\n\nثانٍ & “ثالث”\n"
+    );
+
+    let out = with_stdin(&["text", "normalize"], "أَحْمَد الطـــاقة ٢٠١٠".as_bytes());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "احمد الطاقه 2010");
+    let out = with_stdin(&["text", "tokens"], "وبالكتاب ٢٠١٠".as_bytes());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "كتاب\n2010\n");
+
+    let out = with_stdin(&["text", "plain"], b"ok \xff\xfe");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not UTF-8") && err.contains("offset 3"),
+        "{err}"
+    );
 }

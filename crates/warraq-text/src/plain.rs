@@ -13,7 +13,14 @@ use crate::shortcode;
 /// The WordPress shortcodes warraq renders. Clean text removes these and
 /// every unknown shortcode; renderers for them live in the application.
 pub const KNOWN_SHORTCODES: &[&str] = &[
-    "audio", "caption", "crp", "embed", "gallery", "tptn_list", "tptn_views", "video",
+    "audio",
+    "caption",
+    "crp",
+    "embed",
+    "gallery",
+    "tptn_list",
+    "tptn_views",
+    "video",
     "wp_caption",
 ];
 

@@ -84,9 +84,22 @@ const MEDIA_TAGS: &[&str] = &["audio", "video", "source", "iframe"];
 
 const MEDIA_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("audio", &["src", "controls", "preload"]),
-    ("video", &["src", "controls", "preload", "poster", "width", "height"]),
+    (
+        "video",
+        &["src", "controls", "preload", "poster", "width", "height"],
+    ),
     ("source", &["src", "type"]),
-    ("iframe", &["src", "width", "height", "allowfullscreen", "loading", "referrerpolicy"]),
+    (
+        "iframe",
+        &[
+            "src",
+            "width",
+            "height",
+            "allowfullscreen",
+            "loading",
+            "referrerpolicy",
+        ],
+    ),
 ];
 
 /// Where `[embed]` may point an iframe: players that need no third-party
@@ -103,29 +116,39 @@ fn news_builder(media: bool) -> Builder<'static> {
         .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect::<HashSet<_>>()))
         .collect();
     let mut clean_content: HashSet<&str> = CLEAN_CONTENT_TAGS.iter().copied().collect();
+    let mut generic: HashSet<&str> = GENERIC_ATTRIBUTES.iter().copied().collect();
     if media {
         tags.extend(MEDIA_TAGS);
         clean_content.remove("iframe");
         for (tag, attrs) in MEDIA_ATTRIBUTES {
             tag_attributes.insert(tag, attrs.iter().copied().collect());
         }
+        // Renderers mark up what they make (`wp-caption`, `tptn_title`) and
+        // choose a link's `rel` and `target` themselves; stored links already
+        // carry the `rel` the storing sanitiser gave them.
+        generic.insert("class");
+        tag_attributes
+            .entry("a")
+            .or_default()
+            .extend(["rel", "target"]);
     }
     let mut b = Builder::default();
     b.tags(tags)
-        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect::<HashSet<_>>())
+        .generic_attributes(generic)
         .tag_attributes(tag_attributes)
         .clean_content_tags(clean_content)
-            .url_schemes(
-                ["http", "https", "mailto", "tel"]
-                    .into_iter()
-                    .collect::<HashSet<_>>(),
-            )
-            .url_relative(UrlRelative::PassThrough)
-            .link_rel(Some("noopener noreferrer"))
-            .strip_comments(true);
+        .url_schemes(
+            ["http", "https", "mailto", "tel"]
+                .into_iter()
+                .collect::<HashSet<_>>(),
+        )
+        .url_relative(UrlRelative::PassThrough)
+        .link_rel((!media).then_some("noopener noreferrer"))
+        .strip_comments(true);
     if media {
         b.attribute_filter(|tag, attr, value| {
-            if tag == "iframe" && attr == "src" && !EMBED_HOSTS.iter().any(|h| value.starts_with(h)) {
+            if tag == "iframe" && attr == "src" && !EMBED_HOSTS.iter().any(|h| value.starts_with(h))
+            {
                 return None;
             }
             Some(value.into())
@@ -139,7 +162,10 @@ fn news_builder(media: bool) -> Builder<'static> {
 /// text kept). This is what is stored.
 pub fn sanitize_body(html: &str) -> String {
     static STORED: OnceLock<Builder<'static>> = OnceLock::new();
-    STORED.get_or_init(|| news_builder(false)).clean(html).to_string()
+    STORED
+        .get_or_init(|| news_builder(false))
+        .clean(html)
+        .to_string()
 }
 
 /// The sanitiser for a body after its shortcodes were rendered: the same
@@ -147,7 +173,10 @@ pub fn sanitize_body(html: &str) -> String {
 /// renderers produce. What readers get has always passed through here.
 pub fn sanitize_rendered(html: &str) -> String {
     static RENDERED: OnceLock<Builder<'static>> = OnceLock::new();
-    RENDERED.get_or_init(|| news_builder(true)).clean(html).to_string()
+    RENDERED
+        .get_or_init(|| news_builder(true))
+        .clean(html)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -186,12 +215,24 @@ mod tests {
     fn iframes_only_from_allowed_players_and_only_after_rendering() {
         let yt = r#"<iframe src="https://www.youtube-nocookie.com/embed/abc" width="560" height="315"></iframe>"#;
         assert_eq!(sanitize_body(yt), "");
-        assert!(sanitize_rendered(yt).contains(r#"src="https://www.youtube-nocookie.com/embed/abc""#));
+        assert!(
+            sanitize_rendered(yt).contains(r#"src="https://www.youtube-nocookie.com/embed/abc""#)
+        );
         let evil = r#"<iframe src="https://evil.example/x" onload="alert(1)"></iframe>"#;
         let out = sanitize_rendered(evil);
         assert!(!out.contains("evil") && !out.contains("onload"), "{out}");
+        let link = sanitize_rendered(
+            r#"<a href="/x" target="_blank" rel="noopener nofollow" class="tptn_link" onclick="y()">x</a>"#,
+        );
+        assert_eq!(
+            link,
+            r#"<a href="/x" target="_blank" rel="noopener nofollow" class="tptn_link">x</a>"#
+        );
         let audio = r#"<audio controls src="/a.mp3" onplay="x()"></audio>"#;
-        assert_eq!(sanitize_rendered(audio), r#"<audio controls="" src="/a.mp3"></audio>"#);
+        assert_eq!(
+            sanitize_rendered(audio),
+            r#"<audio controls="" src="/a.mp3"></audio>"#
+        );
     }
 
     #[test]

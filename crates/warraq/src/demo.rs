@@ -172,10 +172,17 @@ fn article(text: &str, today: jiff::civil::Date, tz: &TimeZone) -> anyhow::Resul
 }
 
 /// The demo's plain-text body format → HTML: blank lines separate blocks,
-/// `## ` starts a subheading, `> ` a quotation.
+/// `## ` starts a subheading, `> ` a quotation, and a block that starts with
+/// `[` or `<` is kept as written — shortcodes and HTML as a WordPress
+/// archive holds them (the store sanitises them like any other body).
 fn body_html(body: &str) -> String {
     let mut html = String::with_capacity(body.len() + body.len() / 8);
     for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if block.starts_with('[') || block.starts_with('<') {
+            html.push_str(block);
+            html.push('\n');
+            continue;
+        }
         let (tag, text) = if let Some(h) = block.strip_prefix("## ") {
             ("h2", h.to_string())
         } else if block.starts_with("> ") {
@@ -206,10 +213,10 @@ mod tests {
 
     #[test]
     fn body_blocks() {
-        let html = body_html("فقرة أولى\nتكمل هنا.\n\n## عنوان\n\n> “اقتباس”\n> يكمل\n\nأ < ب & ج");
+        let html = body_html("فقرة أولى\nتكمل هنا.\n\n## عنوان\n\n> “اقتباس”\n> يكمل\n\nأ < ب & ج\n\n[tptn_list limit=\"5\"]");
         assert_eq!(
             html,
-            "<p>فقرة أولى تكمل هنا.</p>\n<h2>عنوان</h2>\n<blockquote><p>“اقتباس” يكمل</p></blockquote>\n<p>أ &lt; ب &amp; ج</p>\n"
+            "<p>فقرة أولى تكمل هنا.</p>\n<h2>عنوان</h2>\n<blockquote><p>“اقتباس” يكمل</p></blockquote>\n<p>أ &lt; ب &amp; ج</p>\n[tptn_list limit=\"5\"]\n"
         );
     }
 

@@ -19,8 +19,10 @@ use config::Config;
 use store::Store;
 
 /// Loads the embedded demo newsroom into `store`, which must be empty:
-/// a newsroom's own content is never mixed with demo articles.
-pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<usize> {
+/// a newsroom's own content is never mixed with demo articles. Returns the
+/// number of articles and the shortcode warnings of their bodies, as
+/// `slug: warning` lines.
+pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<(usize, Vec<String>)> {
     anyhow::ensure!(
         store.is_empty().await?,
         "the database already holds articles, authors or sections; --demo loads only into an \
@@ -28,9 +30,18 @@ pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<usize> 
     );
     let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
     let demo = demo::demo(jiff::Timestamp::now(), &tz).context("reading the embedded demo")?;
+    let warnings = demo
+        .articles
+        .iter()
+        .flat_map(|a| {
+            render::shortcode_warnings(&a.body_html)
+                .into_iter()
+                .map(move |w| format!("{}: {w}", a.slug))
+        })
+        .collect();
     let ids = store
         .load_newsroom(&demo.sections, &demo.authors, &demo.articles, || {})
         .await
         .context("storing the demo newsroom")?;
-    Ok(ids.len())
+    Ok((ids.len(), warnings))
 }

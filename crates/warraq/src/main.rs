@@ -10,10 +10,11 @@ use tracing_subscriber::EnvFilter;
 
 use warraq::config::Config;
 use warraq::model::Lang;
-use warraq::render::whatsapp_digest;
+use warraq::render::{shortcode_warnings, whatsapp_digest};
 use warraq::stats::{MostReadQuery, SectionRef, Stats, Window};
 use warraq::store::{redact, Store};
 use warraq::web::{self, App};
+use warraq_text::{analysis, shortcode};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +38,32 @@ enum Command {
     Stats(StatsCommand),
     /// Print the top-stories message for WhatsApp.
     Digest(DigestArgs),
+    /// List every article whose body has unknown or malformed shortcodes.
+    Lint(DatabaseArg),
+    /// Check the text pipeline from the shell: text on stdin, result on stdout.
+    #[command(subcommand)]
+    Text(TextCommand),
+}
+
+#[derive(Subcommand)]
+enum TextCommand {
+    /// Print the shortcode parse tree of a body as JSON.
+    Shortcodes {
+        /// Only these names are shortcodes (comma-separated); by default
+        /// every bracketed name is.
+        #[arg(long, value_delimiter = ',')]
+        registered: Option<Vec<String>>,
+    },
+    /// Print the clean text of HTML with shortcodes.
+    Plain,
+    /// Print the normalised text (Arabic letter forms, digits, marks).
+    Normalize,
+    /// Print the analysed search terms, one per line.
+    Tokens {
+        /// Stemming and stop words of this language (ar, en).
+        #[arg(long, default_value = "ar")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -106,18 +133,28 @@ struct ServeArgs {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    let result = match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Stats(StatsCommand::Top(args)) => top(args).await,
         Command::Digest(args) => digest(args).await,
+        Command::Lint(args) => lint(args).await,
+        Command::Text(command) => text(command),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole chain of causes, on one line: what failed and why.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 
@@ -202,12 +239,70 @@ async fn digest(args: DigestArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn lint(args: DatabaseArg) -> anyhow::Result<()> {
+    let store = open(&args.database).await?;
+    let (mut after, mut articles, mut found) = (0, 0, 0);
+    loop {
+        let batch = store.bodies_after(after, 500).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.0;
+        for (id, lang, slug, body) in &batch {
+            articles += 1;
+            for warning in shortcode_warnings(body) {
+                found += 1;
+                println!("article {id} ({lang}) {slug}: {warning}");
+            }
+        }
+    }
+    eprintln!("{articles} articles checked, {found} shortcode problems");
+    store.close().await;
+    Ok(())
+}
+
+/// Standard input as text, or an error that says where it stops being UTF-8.
+fn stdin_text() -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "standard input is not UTF-8: invalid byte at offset {}",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn text(command: TextCommand) -> anyhow::Result<()> {
+    let input = stdin_text()?;
+    match command {
+        TextCommand::Shortcodes { registered } => {
+            let nodes = match &registered {
+                Some(names) => shortcode::parse(&input, &|n| names.iter().any(|r| r == n)),
+                None => shortcode::parse(&input, &|_| true),
+            };
+            println!("{}", serde_json::to_string(&shortcode::Document { nodes })?);
+        }
+        TextCommand::Plain => println!("{}", warraq_text::clean_text(&input)),
+        TextCommand::Normalize => print!("{}", analysis::normalize(&input)),
+        TextCommand::Tokens { lang } => {
+            let lang = analysis::Lang::from_code(&lang)
+                .ok_or_else(|| anyhow::anyhow!("--lang {lang:?}: expected ar or en"))?;
+            for term in analysis::analyze(&input, lang, &analysis::AnalyzerOptions::default()) {
+                println!("{term}");
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
     if args.demo {
-        let n = warraq::load_demo(&store, &config).await?;
+        let (n, warnings) = warraq::load_demo(&store, &config).await?;
         eprintln!("loaded the demo newsroom: {n} articles");
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
     }
     let app = Arc::new(App::new(store.clone(), config).await?);
     let listener = tokio::net::TcpListener::bind(args.listen)

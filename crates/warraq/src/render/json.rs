@@ -8,14 +8,15 @@ use crate::model::Article;
 
 /// `{"id","url","lang","headline","standfirst","body_html","authors",
 /// "sections","tags","published_at","updated_at"}` with RFC 3339 times.
-pub fn article_json(a: &Article, views: &Views) -> Value {
+/// `body_html` is the body as readers get it (see [`super::render_body`]).
+pub fn article_json(a: &Article, views: &Views, body_html: &str) -> Value {
     json!({
         "id": a.id,
         "url": views.urls.article(a),
         "lang": a.lang,
         "headline": a.headline,
         "standfirst": a.standfirst,
-        "body_html": warraq_text::sanitize_body(&a.body_html),
+        "body_html": body_html,
         "authors": a.authors.iter().map(|au| json!({"slug": au.slug, "name": au.name, "role": au.role})).collect::<Vec<_>>(),
         "sections": a.sections.iter().map(|s| json!({"slug": s.slug, "name": s.name})).collect::<Vec<_>>(),
         "tags": a.tags.iter().map(|t| json!({"slug": t.slug, "name": t.name})).collect::<Vec<_>>(),

@@ -5,7 +5,8 @@ mod cache;
 mod date;
 mod digest;
 mod json;
-mod theme;
+mod shortcodes;
+pub(crate) mod theme;
 mod urls;
 mod view;
 
@@ -13,6 +14,7 @@ pub use cache::{CachedPage, PageCache};
 pub use date::DateFormat;
 pub use digest::{whatsapp_digest, MAX_CHARS as DIGEST_MAX_CHARS};
 pub use json::{article_json, clean_text_view};
+pub use shortcodes::{render_body, shortcode_warnings, BodyContext};
 pub use theme::{StaticFile, Theme};
 pub use urls::{encode_segment, Urls};
 pub use view::{ArticleView, Pager, Views};

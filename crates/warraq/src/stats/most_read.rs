@@ -105,3 +105,41 @@ fn custom(live: &Live, window: Window) -> Vec<(i64, u64)> {
     let sums = live.counts.window(window, live.now);
     rank(sums, |id| live.index.get(&id).map(|m| m.published_at))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: i64, lang: Lang, days_old: i64, sections: &[(i64, &str)]) -> ArticleMeta {
+        ArticleMeta {
+            id,
+            lang,
+            published_at: 1_000_000_000 - days_old * 86_400,
+            section_ids: sections.iter().map(|s| s.0).collect(),
+            section_slugs: sections.iter().map(|s| s.1.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn filters() {
+        let now = 1_000_000_000;
+        let politics = meta(1, Lang::Ar, 2, &[(10, "politics")]);
+        let culture_en = meta(2, Lang::En, 40, &[(11, "culture")]);
+        let mut q = MostReadQuery::new(Window::All, 10);
+        assert!(q.admits(&politics, now) && q.admits(&culture_en, now));
+        q.lang = Some(Lang::Ar);
+        assert!(q.admits(&politics, now) && !q.admits(&culture_en, now));
+        q.lang = None;
+        q.max_age_days = 30;
+        assert!(q.admits(&politics, now) && !q.admits(&culture_en, now));
+        q.max_age_days = 0;
+        q.sections = vec![SectionRef::Slug("culture".into())];
+        assert!(!q.admits(&politics, now) && q.admits(&culture_en, now));
+        q.sections.clear();
+        q.exclude_sections = vec![SectionRef::Id(10)];
+        assert!(!q.admits(&politics, now) && q.admits(&culture_en, now));
+        q.exclude_sections.clear();
+        q.exclude_articles = vec![2];
+        assert!(q.admits(&politics, now) && !q.admits(&culture_en, now));
+    }
+}

@@ -95,6 +95,31 @@ impl Store {
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
+    /// Every stored body in id order, drafts included, `limit` at a time
+    /// after `after_id`: (id, language, slug, body).
+    pub async fn bodies_after(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> anyhow::Result<Vec<(i64, Lang, String, String)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT id, lang, slug, body_html FROM articles WHERE id > $1 ORDER BY id LIMIT {limit}"
+        ))
+        .bind(after_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    parse_column(r, "lang")?,
+                    r.try_get("slug")?,
+                    r.try_get("body_html")?,
+                ))
+            })
+            .collect()
+    }
+
     async fn one(&self, row: Option<AnyRow>) -> anyhow::Result<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
         let mut articles = self.hydrate(vec![row]).await?;

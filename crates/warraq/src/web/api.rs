@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{AppState, Failure};
 use crate::model::Lang;
-use crate::render::{article_json, whatsapp_digest};
+use crate::render::whatsapp_digest;
 use crate::stats::{MostReadQuery, SectionRef, Window};
 use crate::store::{ArticleFilter, ArticleQuery};
 
@@ -107,14 +107,12 @@ async fn most_read(
 ) -> Result<Response, Failure> {
     let q = p.query(10)?;
     let top = app.stats.top(&q).await?;
-    let articles: Vec<_> = top
-        .iter()
-        .map(|(a, views)| {
-            let mut json = article_json(a, &app.views);
-            json["views"] = json!(views);
-            json
-        })
-        .collect();
+    let mut articles = Vec::with_capacity(top.len());
+    for (a, views) in &top {
+        let mut json = app.article_json(a).await?;
+        json["views"] = json!(views);
+        articles.push(json);
+    }
     Ok(Json(json!({ "window": q.window.name(), "articles": articles })).into_response())
 }
 
@@ -191,11 +189,10 @@ async fn articles(
             per_page,
         })
         .await?;
-    let articles: Vec<_> = list
-        .items
-        .iter()
-        .map(|a| article_json(a, &app.views))
-        .collect();
+    let mut articles = Vec::with_capacity(list.items.len());
+    for a in &list.items {
+        articles.push(app.article_json(a).await?);
+    }
     Ok(
         Json(json!({ "articles": articles, "page": list.page, "total": list.total }))
             .into_response(),
@@ -209,5 +206,5 @@ async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<
         .article_by_id(id)
         .await?
         .ok_or(Failure::NotFound)?;
-    Ok(Json(article_json(&a, &app.views)).into_response())
+    Ok(Json(app.article_json(&a).await?).into_response())
 }

@@ -59,6 +59,32 @@ impl App {
     }
 }
 
+impl App {
+    /// An article's body as readers get it: shortcodes rendered, sanitised.
+    pub async fn body(&self, article: &crate::model::Article) -> anyhow::Result<String> {
+        crate::render::render_body(&crate::render::BodyContext {
+            article,
+            views: &self.views,
+            theme: &self.theme,
+            stats: &self.stats,
+            digits: self.config.digits,
+        })
+        .await
+    }
+
+    /// The article in the API's shape, with its rendered body.
+    pub async fn article_json(
+        &self,
+        article: &crate::model::Article,
+    ) -> anyhow::Result<serde_json::Value> {
+        Ok(crate::render::article_json(
+            article,
+            &self.views,
+            &self.body(article).await?,
+        ))
+    }
+}
+
 pub type AppState = Arc<App>;
 
 pub fn router(app: AppState) -> Router {

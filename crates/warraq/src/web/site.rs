@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{AppState, Failure};
 use crate::model::{Article, Lang};
-use crate::render::{article_json, clean_text_view, Pager};
+use crate::render::{clean_text_view, Pager};
 use crate::stats::{MostReadQuery, Window};
 use crate::store::{ArticleFilter, ArticleQuery};
 
@@ -365,7 +365,7 @@ async fn article(
         "article.html",
         context! {
             article => view,
-            body_html => Value::from_safe_string(warraq_text::sanitize_body(&a.body_html)),
+            body_html => Value::from_safe_string(app.body(&a).await?),
             jsonld,
             whatsapp,
             most_read,
@@ -393,7 +393,7 @@ async fn article_file(
     }
     if let Some(slug) = file.strip_suffix(".json") {
         let a = find_article(&app, lang, [&y, &m, &d], slug).await?;
-        return Ok(Json(article_json(&a, &app.views)).into_response());
+        return Ok(Json(app.article_json(&a).await?).into_response());
     }
     // The canonical article URL ends with a slash.
     let a = find_article(&app, lang, [&y, &m, &d], &file).await?;

@@ -1,0 +1,108 @@
+//! Rendering a stored body for readers: its WordPress shortcodes expanded by
+//! the renderers here, unknown ones unwrapped (never shown as brackets), and
+//! the result passed through the rendered-body sanitiser.
+//!
+//! Most-read lists need articles from the store, so rendering has two steps:
+//! the lists a body asks for are fetched first, then the body is expanded
+//! synchronously with them at hand.
+
+mod media;
+mod most_read;
+
+use std::collections::HashMap;
+
+use warraq_text::shortcode::{self, Node, Shortcode};
+use warraq_text::{is_known_shortcode, sanitize_rendered};
+
+use super::{Theme, Views};
+use crate::model::Article;
+use crate::stats::Stats;
+
+/// What renderers may look at: the article, its site, and the counts.
+pub struct BodyContext<'a> {
+    pub article: &'a Article,
+    pub views: &'a Views,
+    pub theme: &'a Theme,
+    pub stats: &'a Stats,
+    pub digits: crate::config::Digits,
+}
+
+/// Most-read lists fetched for a body, keyed by the asking shortcode's attributes.
+type Lists = HashMap<Vec<(String, String)>, Vec<(Article, u64)>>;
+
+/// The body of `ctx.article` as readers get it.
+pub async fn render_body(ctx: &BodyContext<'_>) -> anyhow::Result<String> {
+    let nodes = shortcode::parse_with_unknown(&ctx.article.body_html, &is_known_shortcode);
+    let mut lists: Lists = HashMap::new();
+    let mut wanted = Vec::new();
+    each_shortcode(&nodes, &mut |sc| {
+        if sc.name == "tptn_list" {
+            wanted.push(sc.attrs.clone());
+        }
+    });
+    for attrs in wanted {
+        if let std::collections::hash_map::Entry::Vacant(slot) = lists.entry(attrs) {
+            let found = match most_read::query(slot.key(), ctx.article) {
+                Some(q) => ctx.stats.top(&q).await?,
+                None => Vec::new(),
+            };
+            slot.insert(found);
+        }
+    }
+    let html = shortcode::expand(&nodes, &mut |sc, content| render(sc, content, ctx, &lists));
+    Ok(sanitize_rendered(&html))
+}
+
+fn render(sc: &Shortcode, content: Option<&str>, ctx: &BodyContext<'_>, lists: &Lists) -> String {
+    match sc.name.as_str() {
+        "caption" | "wp_caption" => media::caption(sc, content.unwrap_or_default()),
+        "embed" => media::embed(sc, content.unwrap_or_default()),
+        "audio" => media::audio(sc),
+        "video" => media::video(sc),
+        "gallery" => media::gallery(sc),
+        "tptn_list" => most_read::list(
+            sc,
+            lists.get(&sc.attrs).map(Vec::as_slice).unwrap_or_default(),
+            ctx,
+        ),
+        "tptn_views" => most_read::views(sc, ctx),
+        // Related posts arrive with related articles; until then, nothing —
+        // never the shortcode itself.
+        "crp" => String::new(),
+        _ => content.unwrap_or_default().to_string(),
+    }
+}
+
+fn each_shortcode(nodes: &[Node], f: &mut dyn FnMut(&Shortcode)) {
+    for node in nodes {
+        if let Node::Shortcode(sc) = node {
+            f(sc);
+            if let Some(content) = &sc.content {
+                each_shortcode(content, f);
+            }
+        }
+    }
+}
+
+/// Problems with a body's shortcodes, one line each: what `warraq lint`
+/// prints and what loading or saving a body warns about.
+pub fn shortcode_warnings(body: &str) -> Vec<String> {
+    shortcode::problems(body, &is_known_shortcode)
+        .into_iter()
+        .map(|p| {
+            let what = match p.kind {
+                shortcode::ProblemKind::UnknownShortcode => {
+                    "unknown shortcode (its content is kept, its tags dropped)"
+                }
+                shortcode::ProblemKind::StrayClosingTag => {
+                    "closing tag without an opening one (dropped)"
+                }
+                shortcode::ProblemKind::UnclosedTag => "tag without a closing ']'",
+            };
+            format!(
+                "[{}] ×{}: {what}, first at byte {}",
+                p.name, p.count, p.first_offset
+            )
+        })
+        .collect()
+}
