@@ -12,6 +12,7 @@ on_both_backends!(
     tptn_list_renders_linked_titles_with_dates,
     tptn_list_attributes,
     media_shortcodes,
+    feeds_are_well_formed_and_leak_nothing,
 );
 
 const PHONE: &str =
@@ -354,5 +355,83 @@ async fn media_shortcodes(backend: Backend) {
         b.contains("“[sic]” و[1] تبقى نصاً."),
         "ordinary brackets are text"
     );
+    site.stop().await;
+}
+
+/// Every element of a feed, checking it is well-formed XML; returns the
+/// text of each `<title>` and `<content:encoded>` in order.
+fn read_feed(xml: &str) -> (Vec<String>, Vec<String>) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut titles, mut bodies, mut current) = (Vec::new(), Vec::new(), String::new());
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("feed is not XML at {}: {e}", reader.buffer_position()))
+        {
+            Event::Start(e) => current = String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+            Event::Text(t) => {
+                let text = t.unescape().unwrap().into_owned();
+                match current.as_str() {
+                    "title" => titles.push(text),
+                    "content:encoded" => bodies.push(text),
+                    _ => {}
+                }
+            }
+            Event::End(_) => current.clear(),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (titles, bodies)
+}
+
+async fn feeds_are_well_formed_and_leak_nothing(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    for (path, lang) in [("/feed.xml", "ar"), ("/en/feed.xml", "en")] {
+        let response = site.get(path).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/rss+xml; charset=utf-8"
+        );
+        let xml = response.text().await.unwrap();
+        let (titles, bodies) = read_feed(&xml);
+        let newest = site
+            .json(&format!("/api/v1/articles?lang={lang}&limit=20"), 200)
+            .await;
+        let expected: Vec<&str> = newest["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["headline"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            &titles[1..],
+            &expected[..],
+            "{path}: channel title, then the 20 newest"
+        );
+        assert_eq!(bodies.len(), expected.len());
+        for body in &bodies {
+            assert_no_shortcode(body, path);
+        }
+        assert_no_shortcode(&xml, path);
+    }
+    let ar = site.text("/feed.xml", 200).await;
+    assert!(
+        ar.contains("&lt;figcaption&gt;واجهة “سينما الزهراء”"),
+        "the archive article's caption is in the feed"
+    );
+    let section = site.text("/section/culture/feed.xml", 200).await;
+    let (titles, _) = read_feed(&section);
+    assert!(titles[0].ends_with("ثقافة"));
+    let author = site.text("/en/author/maya-khoury/feed.xml", 200).await;
+    let (titles, _) = read_feed(&author);
+    assert!(titles[0].ends_with("Maya Khoury") && titles.len() > 3);
+    site.text("/section/nothing/feed.xml", 404).await;
+    let home = site.text("/", 200).await;
+    assert!(home.contains(
+        r#"<link rel="alternate" type="application/rss+xml" title="الورّاق" href="/feed.xml">"#
+    ));
     site.stop().await;
 }

@@ -45,6 +45,13 @@ impl DateFormat {
         at.to_zoned(self.tz.clone()).date()
     }
 
+    /// RFC 2822, as RSS wants it, with the site's offset.
+    pub fn rfc2822(&self, at: Timestamp) -> String {
+        at.to_zoned(self.tz.clone())
+            .strftime("%a, %d %b %Y %H:%M:%S %z")
+            .to_string()
+    }
+
     /// RFC 3339 with the site's offset, as structured data and feeds want.
     pub fn iso(&self, at: Timestamp) -> String {
         at.to_zoned(self.tz.clone())
@@ -71,6 +78,7 @@ mod tests {
         // 21:30 UTC is already the next day in Beirut.
         assert_eq!(f.format(at()), "31.07.2024");
         assert_eq!(f.iso(at()), "2024-07-31T00:30:00+03:00");
+        assert_eq!(f.rfc2822(at()), "Wed, 31 Jul 2024 00:30:00 +0300");
     }
 
     #[test]

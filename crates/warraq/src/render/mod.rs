@@ -4,6 +4,7 @@
 mod cache;
 mod date;
 mod digest;
+mod feed;
 mod json;
 mod shortcodes;
 pub(crate) mod theme;
@@ -13,6 +14,7 @@ mod view;
 pub use cache::{CachedPage, PageCache};
 pub use date::DateFormat;
 pub use digest::{whatsapp_digest, MAX_CHARS as DIGEST_MAX_CHARS};
+pub use feed::{rss, Channel};
 pub use json::{article_json, clean_text_view};
 pub use shortcodes::{render_body, shortcode_warnings, BodyContext};
 pub use theme::{StaticFile, Theme};

@@ -42,6 +42,15 @@ pub fn routes() -> Router<AppState> {
                 &format!("{p}/author/{{slug}}/"),
                 get(move |s, a, q| listing(s, lang, Kind::Author, a, q)),
             )
+            .route(&format!("{p}/feed.xml"), get(move |s| feed(s, lang, None)))
+            .route(
+                &format!("{p}/section/{{slug}}/feed.xml"),
+                get(move |s, Path(slug)| feed(s, lang, Some((Kind::Section, slug)))),
+            )
+            .route(
+                &format!("{p}/author/{{slug}}/feed.xml"),
+                get(move |s, Path(slug)| feed(s, lang, Some((Kind::Author, slug)))),
+            )
             .route(
                 &format!("{p}/{{y}}/{{m}}/{{d}}/{{slug}}/"),
                 get(move |s, a| article(s, lang, a)),
@@ -108,6 +117,7 @@ pub async fn base_context(
         t => app.theme.locale(lang).clone(),
         site => context! { name => site.name, description => site.description },
         home_url => urls.home(lang),
+        feed_url => format!("{}feed.xml", urls.home(lang)),
         other_edition_url => urls.home(other),
         nav_sections,
         current_section,
@@ -297,6 +307,75 @@ async fn listing(
         context! { heading, author, articles => app.views.articles(&list.items), pager, ..base },
     )?;
     Ok(Html(html).into_response())
+}
+
+/// Articles in a feed.
+const FEED_ITEMS: u32 = 20;
+
+/// RSS for an edition, or one of its sections or authors.
+async fn feed(State(app): State<AppState>, lang: Lang, of: Option<(Kind, String)>) -> PageResult {
+    let urls = &app.views.urls;
+    let site = app.config.site(lang);
+    let (filter, title, page) = match &of {
+        None => (ArticleFilter::All, site.name.clone(), urls.home(lang)),
+        Some((Kind::Section, slug)) => {
+            let s = app
+                .store
+                .section(lang, slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
+            (
+                ArticleFilter::Section(s.id),
+                format!("{} — {}", site.name, s.name),
+                urls.section(lang, &s.slug),
+            )
+        }
+        Some((Kind::Author, slug)) => {
+            let a = app
+                .store
+                .author(lang, slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
+            (
+                ArticleFilter::Author(a.id),
+                format!("{} — {}", site.name, a.name),
+                urls.author(lang, &a.slug),
+            )
+        }
+        Some((Kind::Tag, _)) => return Err(Failure::NotFound),
+    };
+    let articles = app
+        .store
+        .list_articles(&ArticleQuery {
+            lang: Some(lang),
+            filter,
+            page: 1,
+            per_page: FEED_ITEMS,
+        })
+        .await?
+        .items;
+    let mut items = Vec::with_capacity(articles.len());
+    for a in articles {
+        let body = app.body(&a).await?;
+        items.push((a, body));
+    }
+    let link = urls.absolute(&page);
+    let xml = crate::render::rss(
+        &crate::render::Channel {
+            title: &title,
+            description: &site.description,
+            link: &link,
+            feed_url: &format!("{link}feed.xml"),
+            lang: lang.code(),
+        },
+        &items,
+        &app.views,
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
 }
 
 /// `?page=N`, N ≥ 1; anything else in the query is ignored.
