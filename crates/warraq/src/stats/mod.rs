@@ -60,6 +60,8 @@ pub struct Stats {
     live: RwLock<Live>,
     /// The store version the article index was loaded at.
     index_version: AtomicU64,
+    /// Bumped whenever the ranked lists are recomputed.
+    generation: AtomicU64,
     pub metrics: Metrics,
 }
 
@@ -96,6 +98,7 @@ impl Stats {
                 now: hour_of(now),
             }),
             index_version: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
             metrics: Metrics::default(),
             store,
             config,
@@ -160,7 +163,10 @@ impl Stats {
             std::mem::take(&mut *pending)
         };
         if batch.is_empty() {
-            self.rerank();
+            // Nothing new; only the clock may have moved the windows on.
+            if self.live.read().unwrap_or_else(|e| e.into_inner()).now != hour_of(now_secs()) {
+                self.rerank();
+            }
             return Ok(0);
         }
         let started = Instant::now();
@@ -201,6 +207,12 @@ impl Stats {
             );
         }
         live.ranked = ranked;
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Changes whenever most-read answers may have changed.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Reloads the published articles when the store has changed.

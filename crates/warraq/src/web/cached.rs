@@ -14,12 +14,26 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::render::CachedPage;
+use crate::render::{CachedPage, PageCache};
 
 /// Rendered pages are a few tens of kilobytes; anything larger is not cached.
 const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
 
+/// Pages: fresh until the content changes (or their lifetime ends).
 pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let version = app.store.version();
+    serve_cached(&app.cache, version, req, next).await
+}
+
+/// Answers built on view counts (most read, digest): fresh until the content
+/// changes or the next flush re-ranks the lists, so under any load a list is
+/// computed at most once per flush and otherwise read from memory.
+pub async fn live_cache(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let version = app.store.version().wrapping_mul(1 << 32) ^ app.stats.generation();
+    serve_cached(&app.live_cache, version, req, next).await
+}
+
+async fn serve_cached(cache: &PageCache, version: u64, req: Request, next: Next) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
@@ -29,8 +43,7 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_default();
     let headers = req.headers().clone();
-    let version = app.store.version();
-    if let Some(page) = app.cache.get(&key, version) {
+    if let Some(page) = cache.get(&key, version) {
         return respond(&page, &headers);
     }
 
@@ -50,7 +63,7 @@ pub async fn page_cache(State(app): State<AppState>, req: Request, next: Next) -
         }
     };
     let page = Arc::new(CachedPage::new(version, content_type, bytes));
-    app.cache.insert(key, page.clone());
+    cache.insert(key, page.clone());
     respond(&page, &headers)
 }
 

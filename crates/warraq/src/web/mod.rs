@@ -33,6 +33,8 @@ pub struct App {
     pub views: Views,
     pub config: Config,
     pub cache: PageCache,
+    /// Answers that follow the view counts; see [`cached::live_cache`].
+    pub live_cache: PageCache,
     pub stats: Stats,
 }
 
@@ -53,6 +55,7 @@ impl App {
                 dates,
             },
             cache: PageCache::new(20_000, Duration::from_secs(config.page_cache_seconds)),
+            live_cache: PageCache::new(1_000, Duration::from_secs(config.page_cache_seconds)),
             config,
             stats,
         })
@@ -88,10 +91,15 @@ impl App {
 pub type AppState = Arc<App>;
 
 pub fn router(app: AppState) -> Router {
-    let live = api::live_routes().layer(middleware::from_fn_with_state(
-        app.clone(),
-        failure::render_failures,
-    ));
+    let live = api::live_routes()
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            failure::render_failures,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            cached::live_cache,
+        ));
     let pages = site::routes()
         .merge(api::routes())
         .layer(middleware::from_fn_with_state(
