@@ -28,7 +28,8 @@ fn every_command_has_help() {
 
 on_both_backends!(
     migrate_then_demo_then_refuse,
-    stats_top_and_digest_read_the_database
+    stats_top_and_digest_read_the_database,
+    two_processes_sum_exactly_and_sigterm_loses_nothing,
 );
 
 async fn migrate_then_demo_then_refuse(backend: Backend) {
@@ -307,4 +308,97 @@ fn text_commands_from_the_shell() {
         err.contains("not UTF-8") && err.contains("offset 3"),
         "{err}"
     );
+}
+
+/// A running `warraq serve` process and the address it listens on.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+fn spawn_server(database: &str, demo: bool) -> Server {
+    let mut cmd = warraq();
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .env_remove("WARRAQ_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if demo {
+        cmd.arg("--demo");
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().trim_start_matches("listening on ").to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    Server { child, base }
+}
+
+impl Server {
+    /// SIGTERM, then wait: a graceful stop.
+    fn terminate(mut self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(
+            self.child.wait().unwrap().success(),
+            "warraq exits cleanly on SIGTERM"
+        );
+    }
+}
+
+async fn two_processes_sum_exactly_and_sigterm_loses_nothing(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let first = spawn_server(&db.url, true);
+    let second = spawn_server(&db.url, false);
+    let client = reqwest::Client::new();
+    let list = client
+        .get(format!("{}/api/v1/articles?limit=3", first.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let id = list["articles"][0]["id"].as_i64().unwrap();
+    // 50 distinct readers, split over the two processes, and reloads.
+    for reader in 0..50 {
+        let server = if reader % 2 == 0 { &first } else { &second };
+        for _ in 0..2 {
+            let status = client
+                .post(format!("{}/hit", server.base))
+                .header(
+                    "user-agent",
+                    format!("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 reader-{reader}"),
+                )
+                .header("content-type", "text/plain")
+                .body(format!("{{\"id\":{id}}}"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 204);
+        }
+    }
+    // Buffered hits are written on the way out, whichever process holds them.
+    first.terminate();
+    second.terminate();
+    let out = warraq()
+        .args(["stats", "top", "--window", "all", "--database", &db.url])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let total: u64 = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(
+        total, 50,
+        "50 readers, each counted once, across two processes: {text}"
+    );
+    db.drop_db().await;
 }
