@@ -1,7 +1,7 @@
 //! HTML → clean text: what search, feeds, meta descriptions and the `.txt`
 //! view of an article are made of.
 //!
-//! The body is sanitised first, so hidden elements (`script`, `style`,
+//! The body is sanitised first (then its shortcodes stripped), so hidden elements (`script`, `style`,
 //! `noscript`, `template`) are gone with their content and what is left is
 //! well-formed markup that a small scanner can walk: tags are dropped, block
 //! elements become paragraph breaks, entities are decoded and runs of
@@ -57,7 +57,9 @@ const BLOCK_TAGS: &[&str] = &[
 /// Plain paragraphs separated by one blank line; no markup, no hidden text,
 /// no shortcode (enclosing ones leave their content: a caption's words stay).
 pub fn clean_text(html: &str) -> String {
-    let safe = sanitize_body(&shortcode::strip(html, &is_known_shortcode));
+    // Sanitised first, as bodies are stored and rendered: a stray `<` is
+    // then escaped text and cannot hide a shortcode inside a would-be tag.
+    let safe = shortcode::strip(&sanitize_body(html), &is_known_shortcode);
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut rest = safe.as_str();
@@ -105,9 +107,32 @@ fn push_text(current: &mut String, raw: &str) {
 fn end_paragraph(paragraphs: &mut Vec<String>, current: &mut String) {
     let text = current.trim();
     if !text.is_empty() {
-        paragraphs.push(text.to_string());
+        paragraphs.push(defuse_tags(text));
     }
     current.clear();
+}
+
+/// A `<` the writer typed (or left next to a removed element) followed by a
+/// letter, `/`, `!` or `?` reads as the start of a tag to any program that
+/// takes clean text for HTML; a space after it keeps the words and the
+/// promise that clean text holds nothing that looks like markup.
+fn defuse_tags(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '<'
+            && chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+        {
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Decodes the entities an HTML serialiser writes: the five XML ones,
@@ -196,7 +221,7 @@ mod tests {
 
     #[test]
     fn escaped_markup_in_text_stays_text() {
-        let text = clean_text("<p>a &lt;b&gt; c</p>");
-        assert_eq!(text, "a <b> c");
+        let text = clean_text("<p>a &lt;b&gt; c, 3 &lt; 5</p>");
+        assert_eq!(text, "a < b> c, 3 < 5");
     }
 }
