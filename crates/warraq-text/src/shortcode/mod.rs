@@ -57,7 +57,7 @@
 //! [`problems`] on its output) an unregistered name is an *unknown
 //! shortcode* when its name is ASCII (`[A-Za-z][A-Za-z0-9_-]*`) and the tag
 //! has a `name=value` attribute, a matching closing tag, or a `_` or `-` in
-//! its name. So `[vc_row]`, `[gallery ids="1,2"]` and `[note]…[/note]` are
+//! its name. So `[vc_row]`, `[slider alias="home"]` and `[note]…[/note]` are
 //! unknown shortcodes, while `“[sic]”`, `[1]`, `[…]`, `[عاجل]` and
 //! `[the minister]` stay text. An unknown tag's attribute text may not contain
 //! a `[` (that would let it swallow the article up to some later `]`). A
@@ -82,8 +82,10 @@
 //!   was registered first.
 //! * Shortcodes inside a tag attribute that is itself inside another
 //!   shortcode's attributes are left as text in that attribute value.
-//!   Shortcode output inside quoted HTML attributes is not run through KSES
-//!   here; the body sanitiser runs after expansion.
+//!   Shortcodes inside quoted HTML attributes are always expanded; WordPress
+//!   runs their output through KSES and keeps the shortcode unexpanded when
+//!   KSES rejects it (an attribute it does not allow, a bad URL). Here the
+//!   body sanitiser runs after expansion instead.
 //! * Text is kept byte for byte: WordPress rewrites the entities `&#91;` and
 //!   `&#93;` to `&#091;` and `&#093;` on the way through.
 //! * A name that WordPress would take as an integer array key (`[x 1="a"]`)
@@ -252,9 +254,10 @@ fn expand_into(
 }
 
 /// `input` with every known and unknown shortcode and every stray closing tag
-/// removed; enclosing shortcodes leave their content. For clean text: unlike
+/// removed; enclosing shortcodes leave their content. For clean text. Unlike
 /// WordPress's `strip_shortcodes()`, which drops the content of enclosing
-/// shortcodes too, no word of the body is lost.
+/// shortcodes too (and leaves shortcodes inside HTML tags alone), no word of
+/// the body is lost and no shortcode is left.
 pub fn strip(input: &str, registered: &dyn Fn(&str) -> bool) -> String {
     let nodes = parse_with_unknown(input, registered);
     expand(&nodes, &mut |_, content| {
