@@ -9,7 +9,14 @@ mod common;
 use common::{Backend, TestDb};
 
 fn warraq() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_warraq"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_warraq"));
+    // Each test process gets its own search index, never the working
+    // directory's; servers of one test share it (the first one writes).
+    cmd.env(
+        "WARRAQ_SEARCH_DIR",
+        std::env::temp_dir().join(format!("warraq-cli-search-{}", std::process::id())),
+    );
+    cmd
 }
 
 #[test]

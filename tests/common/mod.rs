@@ -86,6 +86,8 @@ impl TestDb {
                 }
             }
             Backend::Postgres => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).unwrap();
                 let admin = postgres_url().expect("WARRAQ_TEST_PG");
                 let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
                 sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
@@ -95,11 +97,19 @@ impl TestDb {
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap();
                 TestDb {
                     url: format!("{base}/{name}"),
-                    dir: None,
+                    dir: Some(dir),
                     pg: Some((admin, name)),
                 }
             }
         }
+    }
+
+    /// The test's own search index directory.
+    pub fn search_dir(&self) -> PathBuf {
+        self.dir
+            .as_ref()
+            .expect("a test database has a directory")
+            .join("search")
     }
 
     /// Removes the database. Called at the end of a test; a failing test
@@ -157,8 +167,9 @@ impl TestSite {
         Self::start(backend, test_config(), true).await
     }
 
-    pub async fn start(backend: Backend, config: Config, demo: bool) -> TestSite {
+    pub async fn start(backend: Backend, mut config: Config, demo: bool) -> TestSite {
         let db = TestDb::new(backend).await;
+        config.search.dir.get_or_insert(db.search_dir());
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
         if demo {
@@ -168,8 +179,10 @@ impl TestSite {
         Self::serve(app, db).await
     }
 
-    /// Another node over the same database.
-    pub async fn node(&self, config: Config) -> TestSite {
+    /// Another node over the same database (and search index, which the
+    /// first node holds: this one only reads it).
+    pub async fn node(&self, mut config: Config) -> TestSite {
+        config.search.dir.get_or_insert(self.db.search_dir());
         let store = Store::connect(&self.db.url).await.unwrap();
         let app = Arc::new(App::new(store, config).await.unwrap());
         let db = TestDb {

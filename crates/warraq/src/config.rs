@@ -33,6 +33,52 @@ pub struct Config {
     pub whatsapp: WhatsApp,
     pub stats: StatsConfig,
     pub digest: DigestConfig,
+    pub search: SearchConfig,
+    pub related: RelatedConfig,
+}
+
+/// Full-text search (see `src/search/`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Where the index lives; default: beside a SQLite file
+    /// (`warraq.db.search/`), or `warraq-search/` for PostgreSQL.
+    pub dir: Option<PathBuf>,
+    /// Arabic stemming: light (default), light10, snowball or none. Changing
+    /// it rebuilds the index at the next start.
+    pub stemming: crate::search::Stemming,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            dir: None,
+            stemming: crate::search::Stemming::Light,
+        }
+    }
+}
+
+/// "Read also" links inside bodies and related cards after them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelatedConfig {
+    /// Related links inserted into the body (0 turns "read also" off).
+    pub read_also_links: usize,
+    /// Insert after this paragraph (1 = the first); 0 places the block
+    /// after the paragraph closest to 60% of the body.
+    pub after_paragraph: usize,
+    /// Related cards after the body.
+    pub cards: usize,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig {
+            read_also_links: 1,
+            after_paragraph: 0,
+            cards: 4,
+        }
+    }
 }
 
 /// First-party view counting (see `src/stats/`).
@@ -145,6 +191,8 @@ impl Default for Config {
             whatsapp: WhatsApp::default(),
             stats: StatsConfig::default(),
             digest: DigestConfig::default(),
+            search: SearchConfig::default(),
+            related: RelatedConfig::default(),
         }
     }
 }
@@ -192,6 +240,9 @@ impl Config {
         }
         if !(s.dedupe_false_positive > 0.0 && s.dedupe_false_positive < 0.5) {
             anyhow::bail!("stats.dedupe_false_positive must be between 0 and 0.5");
+        }
+        if self.related.read_also_links > 2 || self.related.cards > 12 {
+            anyhow::bail!("related.read_also_links is at most 2 and related.cards at most 12");
         }
         if self.base_url.ends_with('/') {
             anyhow::bail!("base_url {:?} must not end with '/'", self.base_url);

@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod model;
 pub mod render;
+pub mod search;
 pub mod stats;
 pub mod store;
 pub mod web;

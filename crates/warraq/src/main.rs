@@ -10,7 +10,8 @@ use tracing_subscriber::EnvFilter;
 
 use warraq::config::Config;
 use warraq::model::Lang;
-use warraq::render::{shortcode_warnings, whatsapp_digest};
+use warraq::render::{shortcode_warnings, whatsapp_digest, Views};
+use warraq::search;
 use warraq::stats::{MostReadQuery, SectionRef, Stats, Window};
 use warraq::store::{redact, Store};
 use warraq::web::{self, App};
@@ -40,9 +41,22 @@ enum Command {
     Digest(DigestArgs),
     /// List every article whose body has unknown or malformed shortcodes.
     Lint(DatabaseArg),
+    /// Rebuild the search index from the database.
+    Reindex(ReindexArgs),
     /// Check the text pipeline from the shell: text on stdin, result on stdout.
     #[command(subcommand)]
     Text(TextCommand),
+}
+
+#[derive(Args)]
+struct ReindexArgs {
+    #[command(flatten)]
+    database: DatabaseArg,
+    #[arg(long, env = "WARRAQ_CONFIG")]
+    config: Option<PathBuf>,
+    /// Search index directory (overrides search.dir of the config).
+    #[arg(long, env = "WARRAQ_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +144,9 @@ struct ServeArgs {
     /// Load the embedded demo newsroom first (only into an empty database).
     #[arg(long)]
     demo: bool,
+    /// Search index directory (overrides search.dir of the config).
+    #[arg(long, env = "WARRAQ_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -146,6 +163,7 @@ async fn main() -> std::process::ExitCode {
         Command::Stats(StatsCommand::Top(args)) => top(args).await,
         Command::Digest(args) => digest(args).await,
         Command::Lint(args) => lint(args).await,
+        Command::Reindex(args) => reindex(args).await,
         Command::Text(command) => text(command),
     };
     match result {
@@ -223,18 +241,14 @@ async fn digest(args: DigestArgs) -> anyhow::Result<()> {
     let lang = *q.lang.get_or_insert(Lang::Ar);
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
-    let app = App::new(store.clone(), config).await?;
-    let articles: Vec<_> = app
-        .stats
-        .top(&q)
-        .await?
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
+    let stats = Stats::new(store.clone(), config.stats.clone()).await?;
+    let views = Views::new(&config)?;
+    let articles: Vec<_> = stats.top(&q).await?.into_iter().map(|(a, _)| a).collect();
     println!(
         "{}",
-        whatsapp_digest(app.config.digest_greeting(lang), &articles, &app.views.urls)
+        whatsapp_digest(config.digest_greeting(lang), &articles, &views.urls)
     );
+
     store.close().await;
     Ok(())
 }
@@ -294,8 +308,43 @@ fn text(command: TextCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
+    let store = open(&args.database.database).await?;
+    let dir = search::index_dir(
+        args.search_dir.as_deref().or(config.search.dir.as_deref()),
+        &store,
+    );
+    let index = search::SearchIndex::open(store.clone(), &dir, config.search.stemming).await?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} articles ({per_sec})",
+        )?
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let n = index
+        .reindex(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {n} articles in {secs:.1} s ({:.0} articles/s) into {}",
+        n as f64 / secs.max(1e-9),
+        dir.display()
+    );
+    store.close().await;
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = Config::load(args.config.as_deref())?;
+    if args.search_dir.is_some() {
+        config.search.dir = args.search_dir.clone();
+    }
     let store = open(&args.database.database).await?;
     if args.demo {
         let (n, warnings) = warraq::load_demo(&store, &config).await?;

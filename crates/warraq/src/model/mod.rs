@@ -140,6 +140,8 @@ pub struct Article {
     pub status: Status,
     pub published_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Whether the "read also" block goes inside this article's body.
+    pub read_also: bool,
 }
 
 /// What it takes to create an article: references by slug, so the demo

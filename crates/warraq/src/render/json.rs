@@ -26,9 +26,16 @@ pub fn article_json(a: &Article, views: &Views, body_html: &str) -> Value {
     })
 }
 
-/// Headline, standfirst, byline, date, then the paragraphs: what a scraper
-/// or an archivist wants, and nothing else.
-pub fn clean_text_view(a: &Article, views: &Views, by: &str, separator: &str) -> String {
+/// Headline, standfirst, byline, date, then the paragraphs of `body` (the
+/// stored body with its "read also" block): what a scraper or an archivist
+/// wants, and nothing else.
+pub fn clean_text_view(
+    a: &Article,
+    body: &str,
+    views: &Views,
+    by: &str,
+    separator: &str,
+) -> String {
     let byline = a
         .authors
         .iter()
@@ -48,6 +55,6 @@ pub fn clean_text_view(a: &Article, views: &Views, by: &str, separator: &str) ->
         by,
         byline,
         views.dates.format(a.published_at),
-        warraq_text::clean_text(&a.body_html)
+        warraq_text::clean_text(body)
     )
 }

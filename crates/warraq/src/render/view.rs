@@ -58,11 +58,12 @@ pub struct Pager {
 impl Pager {
     /// Links to the neighbouring pages of `base` (a path with no query).
     pub fn new(base: &str, page: u32, pages: u32) -> Pager {
+        let sep = if base.contains('?') { '&' } else { '?' };
         let url = |p: u32| {
             if p == 1 {
                 base.to_string()
             } else {
-                format!("{base}?page={p}")
+                format!("{base}{sep}page={p}")
             }
         };
         Pager {
@@ -75,6 +76,19 @@ impl Pager {
 }
 
 impl Views {
+    /// URLs and dates as the config sets them.
+    pub fn new(config: &crate::config::Config) -> anyhow::Result<Views> {
+        let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
+        let dates = DateFormat::new(&config.date_format, config.digits, tz);
+        Ok(Views {
+            urls: Urls {
+                base_url: config.base_url.clone(),
+                dates: dates.clone(),
+            },
+            dates,
+        })
+    }
+
     pub fn article(&self, a: &Article) -> ArticleView {
         let lang = a.lang;
         let sections: Vec<Link> = a

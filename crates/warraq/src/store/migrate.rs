@@ -7,27 +7,24 @@ use sqlx::migrate::{Migrate, Migration, MigrationType, Migrator};
 
 use super::{Backend, Store};
 
-const SQLITE: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "newsroom",
-        include_str!("migrations/sqlite/0001_newsroom.sql"),
-    ),
-    (2, "views", include_str!("migrations/sqlite/0002_views.sql")),
-];
+/// One list per backend: (version, description, SQL), in order.
+macro_rules! migrations {
+    ($dir:literal: $(($version:literal, $name:literal, $file:literal)),* $(,)?) => {
+        &[$(($version, $name, include_str!(concat!("migrations/", $dir, "/", $file)))),*]
+    };
+}
 
-const POSTGRES: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "newsroom",
-        include_str!("migrations/postgres/0001_newsroom.sql"),
-    ),
-    (
-        2,
-        "views",
-        include_str!("migrations/postgres/0002_views.sql"),
-    ),
-];
+const SQLITE: &[(i64, &str, &str)] = migrations!("sqlite":
+    (1, "newsroom", "0001_newsroom.sql"),
+    (2, "views", "0002_views.sql"),
+    (3, "related", "0003_related.sql"),
+);
+
+const POSTGRES: &[(i64, &str, &str)] = migrations!("postgres":
+    (1, "newsroom", "0001_newsroom.sql"),
+    (2, "views", "0002_views.sql"),
+    (3, "related", "0003_related.sql"),
+);
 
 fn migrator(backend: Backend) -> Migrator {
     let files = match backend {

@@ -48,7 +48,22 @@ pub struct Store {
     /// Bumped after every committed write: what caches of rendered content
     /// compare against to know they are stale.
     version: Arc<AtomicU64>,
+    /// Which articles each write touched, for consumers that follow changes
+    /// one by one (the search index).
+    changes: Arc<std::sync::Mutex<ChangeLog>>,
+    url: String,
 }
+
+/// The articles touched by recent writes, by content version. Bounded: a
+/// consumer that falls too far behind is told to start over.
+#[derive(Default)]
+struct ChangeLog {
+    entries: std::collections::VecDeque<(u64, Vec<i64>)>,
+    /// The oldest version whose changes are still listed.
+    since: u64,
+}
+
+const CHANGE_LOG_ENTRIES: usize = 10_000;
 
 impl Store {
     /// Connects to `url`, creating a SQLite file that does not exist yet.
@@ -90,6 +105,11 @@ impl Store {
             pool,
             backend,
             version: Arc::new(AtomicU64::new(1)),
+            changes: Arc::new(std::sync::Mutex::new(ChangeLog {
+                entries: Default::default(),
+                since: 1,
+            })),
+            url,
         })
     }
 
@@ -102,8 +122,51 @@ impl Store {
         self.version.load(Ordering::Acquire)
     }
 
-    fn changed(&self) {
-        self.version.fetch_add(1, Ordering::AcqRel);
+    /// Records a committed write that touched `articles`.
+    fn changed(&self, articles: &[i64]) {
+        let mut log = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let version = self.version.fetch_add(1, Ordering::AcqRel) + 1;
+        log.entries.push_back((version, articles.to_vec()));
+        if log.entries.len() > CHANGE_LOG_ENTRIES {
+            log.entries.pop_front();
+            log.since = log.entries.front().map_or(version, |e| e.0);
+        }
+    }
+
+    /// The articles changed after content version `after`, up to the current
+    /// version (returned too); `None` when the log no longer reaches back
+    /// that far and the consumer must start over.
+    pub fn changes_since(&self, after: u64) -> (u64, Option<Vec<i64>>) {
+        let log = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let now = self.version();
+        if after + 1 < log.since {
+            return (now, None);
+        }
+        let mut ids: Vec<i64> = log
+            .entries
+            .iter()
+            .filter(|(v, _)| *v > after)
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        (now, Some(ids))
+    }
+
+    /// Where the search index lives by default: beside a SQLite file, or in
+    /// `warraq-search/` in the working directory for PostgreSQL.
+    pub fn default_search_dir(&self) -> std::path::PathBuf {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self
+                    .url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                std::path::PathBuf::from(format!("{path}.search"))
+            }
+            Backend::Postgres => std::path::PathBuf::from("warraq-search"),
+        }
     }
 
     /// True when the newsroom holds nothing yet: no article, author or section.

@@ -42,7 +42,7 @@ impl<T> Page<T> {
 }
 
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
-     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at";
+     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
 
 /// The condition every public read carries: published, and due.
 const VISIBLE: &str = "a.status = 'published' AND a.published_at <= $1";
@@ -182,6 +182,17 @@ impl Store {
             per_page,
             total: total as u64,
         })
+    }
+
+    /// The articles an editor pinned as related to `id`, in order.
+    pub async fn related_pins(&self, id: i64) -> anyhow::Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT related_id FROM article_related_pins WHERE article_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("related_id")?)).collect()
     }
 
     /// Sections in their editorial order, named in `lang`.
@@ -351,6 +362,7 @@ fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
         status: parse_column(row, "status")?,
         published_at: timestamp(row.try_get("published_at")?)?,
         updated_at: timestamp(row.try_get("updated_at")?)?,
+        read_also: row.try_get::<i64, _>("read_also")? != 0,
     })
 }
 

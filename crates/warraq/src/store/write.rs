@@ -5,7 +5,7 @@ use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
 use super::Store;
-use crate::model::{slugify, NewArticle, NewAuthor, NewSection};
+use crate::model::{slugify, NewArticle, NewAuthor, NewSection, Status};
 
 impl Store {
     /// Stores sections, authors and articles together, in one transaction.
@@ -30,7 +30,7 @@ impl Store {
             progress();
         }
         tx.commit().await?;
-        self.changed();
+        self.changed(&ids);
         Ok(ids)
     }
 
@@ -39,8 +39,58 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id = insert_article(&mut tx, article).await?;
         tx.commit().await?;
-        self.changed();
+        self.changed(&[id]);
         Ok(id)
+    }
+
+    /// Replaces the related articles an editor pinned to `id`.
+    pub async fn set_related_pins(&self, id: i64, pins: &[i64]) -> anyhow::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM article_related_pins WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, pin) in pins.iter().enumerate() {
+            anyhow::ensure!(*pin != id, "article {id} cannot be related to itself");
+            sqlx::query(
+                "INSERT INTO article_related_pins (article_id, related_id, position) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(*pin)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await
+            .with_context(|| format!("pinning article {pin} to {id}"))?;
+        }
+        tx.commit().await?;
+        self.changed(&[id]);
+        Ok(())
+    }
+
+    /// Turns the "read also" block of one article on or off.
+    pub async fn set_read_also(&self, id: i64, on: bool) -> anyhow::Result<()> {
+        sqlx::query("UPDATE articles SET read_also = $1 WHERE id = $2")
+            .bind(on as i64)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        self.changed(&[id]);
+        Ok(())
+    }
+
+    /// Publishes or unpublishes an article. Returns false for an unknown id.
+    pub async fn set_status(&self, id: i64, status: Status) -> anyhow::Result<bool> {
+        let done = sqlx::query("UPDATE articles SET status = $1 WHERE id = $2")
+            .bind(status.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            self.changed(&[id]);
+        }
+        Ok(done)
     }
 }
 

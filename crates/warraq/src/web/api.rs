@@ -19,6 +19,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles", get(articles))
         .route("/api/v1/articles/{id}", get(article))
+        .route("/api/v1/articles/{id}/related", get(related))
+        .route("/api/v1/search", get(search))
 }
 
 /// Answers that change with every flush of view counts: never cached.
@@ -197,6 +199,65 @@ async fn articles(
         Json(json!({ "articles": articles, "page": list.page, "total": list.total }))
             .into_response(),
     )
+}
+
+async fn search(
+    State(app): State<AppState>,
+    Query(p): Query<super::site::SearchParams>,
+) -> Result<Response, Failure> {
+    let lang = lang_param(p.lang.as_deref())?;
+    let limit = number("limit", p.limit.as_deref(), 10, MAX_LIMIT)? as usize;
+    if let Some(page) = p.page.as_deref() {
+        number("page", Some(page), 1, 1000)?;
+    }
+    let q = p.query(&app, lang, limit);
+    if q.text.is_empty() {
+        return Err(Failure::BadRequest(
+            "q: give one or more words to search for".into(),
+        ));
+    }
+    let results = app.search.search(&q).await?;
+    let (hits, total) = match results {
+        Some(r) => (r.hits, r.total),
+        None => (Vec::new(), 0),
+    };
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let articles: std::collections::HashMap<i64, crate::model::Article> = app
+        .store
+        .articles_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let hits: Vec<_> = hits
+        .iter()
+        .filter_map(|h| {
+            let a = articles.get(&h.id)?;
+            Some(json!({
+                "id": h.id,
+                "url": app.views.urls.article(a),
+                "headline": a.headline,
+                "snippet": h.snippet,
+                "score": h.score,
+            }))
+        })
+        .collect();
+    Ok(Json(json!({ "hits": hits, "total": total, "page": q.page })).into_response())
+}
+
+async fn related(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
+    let a = app
+        .store
+        .article_by_id(id)
+        .await?
+        .ok_or(Failure::NotFound)?;
+    let related = app.related(&a).await?;
+    let mut articles = Vec::with_capacity(related.len());
+    for r in related.iter().take(app.config.related.cards.max(1)) {
+        articles.push(app.article_json(r).await?);
+    }
+    Ok(Json(json!({ "articles": articles })).into_response())
 }
 
 async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {

@@ -20,7 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
 use crate::model::Lang;
-use crate::render::{DateFormat, PageCache, Theme, Urls, Views};
+use crate::render::{PageCache, Theme, Views};
 use crate::stats::Stats;
 use crate::store::Store;
 
@@ -36,37 +36,104 @@ pub struct App {
     /// Answers that follow the view counts; see [`cached::live_cache`].
     pub live_cache: PageCache,
     pub stats: Stats,
+    pub search: crate::search::SearchIndex,
 }
 
 impl App {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<App> {
         let stats = Stats::new(store.clone(), config.stats.clone()).await?;
-        let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
-        let dates = DateFormat::new(&config.date_format, config.digits, tz);
+        let search_dir = crate::search::index_dir(config.search.dir.as_deref(), &store);
+        let search =
+            crate::search::SearchIndex::open(store.clone(), &search_dir, config.search.stemming)
+                .await?;
         let theme = Theme::load(config.theme_dir.as_deref())?;
+        let views = Views::new(&config)?;
         Ok(App {
             store,
             theme,
-            views: Views {
-                urls: Urls {
-                    base_url: config.base_url.clone(),
-                    dates: dates.clone(),
-                },
-                dates,
-            },
+            views,
             cache: PageCache::new(20_000, Duration::from_secs(config.page_cache_seconds)),
             live_cache: PageCache::new(1_000, Duration::from_secs(config.page_cache_seconds)),
             config,
             stats,
+            search,
         })
     }
 }
 
+/// What an article page needs beyond the article: its related articles and
+/// its stored body with the "read also" block placed.
+pub struct Prepared {
+    pub related: Vec<crate::model::Article>,
+    /// The related articles not already linked from the body: the cards.
+    pub cards: Vec<crate::model::Article>,
+    pub body: String,
+}
+
 impl App {
-    /// An article's body as readers get it: shortcodes rendered, sanitised.
-    pub async fn body(&self, article: &crate::model::Article) -> anyhow::Result<String> {
+    /// Related articles: the editor's pins first, then the most similar
+    /// fresh ones from the search index.
+    pub async fn related(
+        &self,
+        article: &crate::model::Article,
+    ) -> anyhow::Result<Vec<crate::model::Article>> {
+        let mut ids = self.store.related_pins(article.id).await?;
+        for id in self.search.related(article, 12).await? {
+            if !ids.contains(&id) && id != article.id {
+                ids.push(id);
+            }
+        }
+        let mut related = self.store.articles_by_ids(&ids).await?;
+        related.retain(|a| a.lang == article.lang);
+        Ok(related)
+    }
+
+    pub async fn prepare(&self, article: &crate::model::Article) -> anyhow::Result<Prepared> {
+        let related = self.related(article).await?;
+        let links = if article.read_also {
+            self.config.related.read_also_links
+        } else {
+            0
+        };
+        let (linked, rest) = related.split_at(links.min(related.len()));
+        let body = if linked.is_empty() {
+            article.body_html.clone()
+        } else {
+            let links: Vec<(String, String)> = linked
+                .iter()
+                .map(|a| (self.views.urls.article(a), a.headline.clone()))
+                .collect();
+            let block =
+                crate::render::read_also_html(&self.theme.text(article.lang, "read_also"), &links);
+            crate::render::insert_after_paragraph(
+                &article.body_html,
+                &block,
+                self.config.related.after_paragraph,
+            )
+        };
+        let cards = rest
+            .iter()
+            .take(self.config.related.cards)
+            .cloned()
+            .collect();
+        Ok(Prepared {
+            related,
+            cards,
+            body,
+        })
+    }
+
+    /// An article's body as readers get it: "read also" in place, shortcodes
+    /// rendered, sanitised.
+    pub async fn body(
+        &self,
+        article: &crate::model::Article,
+        prepared: &Prepared,
+    ) -> anyhow::Result<String> {
         crate::render::render_body(&crate::render::BodyContext {
             article,
+            body: &prepared.body,
+            related: &prepared.related,
             views: &self.views,
             theme: &self.theme,
             stats: &self.stats,
@@ -80,10 +147,11 @@ impl App {
         &self,
         article: &crate::model::Article,
     ) -> anyhow::Result<serde_json::Value> {
+        let prepared = self.prepare(article).await?;
         Ok(crate::render::article_json(
             article,
             &self.views,
-            &self.body(article).await?,
+            &self.body(article, &prepared).await?,
         ))
     }
 }
@@ -141,12 +209,25 @@ pub async fn serve(
             })
             .await
     });
+    // The search index follows writes on its own too, so searches rarely
+    // wait for it.
+    let search_app = app.clone();
+    let indexing = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = search_app.search.catch_up().await {
+                tracing::warn!("search index: {e:#}");
+            }
+        }
+    });
     let served = axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await;
+    indexing.abort();
     let _ = stop_stats.send(());
     counting.await?;
     Ok(served?)

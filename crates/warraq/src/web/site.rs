@@ -44,6 +44,10 @@ pub fn routes() -> Router<AppState> {
             )
             .route(&format!("{p}/feed.xml"), get(move |s| feed(s, lang, None)))
             .route(
+                &format!("{p}/search"),
+                get(move |s, q| search_page(s, lang, q)),
+            )
+            .route(
                 &format!("{p}/section/{{slug}}/feed.xml"),
                 get(move |s, Path(slug)| feed(s, lang, Some((Kind::Section, slug)))),
             )
@@ -117,6 +121,7 @@ pub async fn base_context(
         t => app.theme.locale(lang).clone(),
         site => context! { name => site.name, description => site.description },
         home_url => urls.home(lang),
+        search_url => format!("{}/search", lang.prefix()),
         feed_url => format!("{}feed.xml", urls.home(lang)),
         other_edition_url => urls.home(other),
         nav_sections,
@@ -309,6 +314,160 @@ async fn listing(
     Ok(Html(html).into_response())
 }
 
+/// The search page's parameters, as text: junk in any of them narrows
+/// nothing and breaks nothing.
+#[derive(serde::Deserialize, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub section: Option<String>,
+    pub author: Option<String>,
+    pub lang: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub limit: Option<String>,
+}
+
+impl SearchParams {
+    /// The query for the index; dates are days in the site's time zone.
+    pub fn query(
+        &self,
+        app: &AppState,
+        lang: Option<Lang>,
+        per_page: usize,
+    ) -> crate::search::SearchQuery {
+        let text: String = self
+            .q
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(200)
+            .collect();
+        let day = |v: &Option<String>, end: bool| -> Option<i64> {
+            let date: jiff::civil::Date = v.as_deref()?.trim().parse().ok()?;
+            let time = if end {
+                jiff::civil::time(23, 59, 59, 0)
+            } else {
+                jiff::civil::time(0, 0, 0, 0)
+            };
+            let tz = jiff::tz::TimeZone::get(&app.config.time_zone).ok()?;
+            Some(
+                date.to_datetime(time)
+                    .to_zoned(tz)
+                    .ok()?
+                    .timestamp()
+                    .as_second(),
+            )
+        };
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        crate::search::SearchQuery {
+            text,
+            lang,
+            section: nonempty(&self.section),
+            author: nonempty(&self.author),
+            from: day(&self.from, false),
+            to: day(&self.to, true),
+            by_date: self.sort.as_deref() == Some("date"),
+            page: self
+                .page
+                .as_deref()
+                .and_then(|p| p.parse().ok())
+                .filter(|&p: &usize| (1..=1000).contains(&p))
+                .unwrap_or(1),
+            per_page,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HitView {
+    article: crate::render::ArticleView,
+    snippet: Value,
+}
+
+async fn search_page(
+    State(app): State<AppState>,
+    lang: Lang,
+    axum::extract::Query(params): axum::extract::Query<SearchParams>,
+) -> PageResult {
+    let q = params.query(&app, Some(lang), 10);
+    let mut hits: Option<Vec<HitView>> = None;
+    let mut total = 0;
+    let mut pages = 1;
+    if !q.text.is_empty() {
+        if let Some(results) = app.search.search(&q).await? {
+            total = results.total;
+            pages = total.div_ceil(q.per_page).max(1);
+            let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
+            let articles = app.store.articles_by_ids(&ids).await?;
+            let snippets: std::collections::HashMap<i64, String> = results
+                .hits
+                .into_iter()
+                .map(|h| (h.id, h.snippet))
+                .collect();
+            hits = Some(
+                articles
+                    .iter()
+                    .map(|a| HitView {
+                        article: app.views.article(a),
+                        snippet: Value::from_safe_string(
+                            snippets.get(&a.id).cloned().unwrap_or_default(),
+                        ),
+                    })
+                    .collect(),
+            );
+        }
+    }
+    let mut base_url = format!("{}/search?q={}", lang.prefix(), encode_query(&q.text));
+    for (name, value) in [
+        ("section", &params.section),
+        ("from", &params.from),
+        ("to", &params.to),
+        ("sort", &params.sort),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            base_url.push_str(&format!("&{name}={}", encode_query(v)));
+        }
+    }
+    let pager = Pager::new(&base_url, q.page as u32, pages as u32);
+    let title = app.theme.text(lang, "search");
+    let base = base_context(
+        &app,
+        lang,
+        &format!("{}/search", lang.prefix()),
+        &title,
+        "",
+        None,
+    )
+    .await?;
+    let html = app.theme.render(
+        "search.html",
+        context! {
+            q => q.text,
+            section => params.section.unwrap_or_default(),
+            from => params.from.unwrap_or_default(),
+            to => params.to.unwrap_or_default(),
+            sort => params.sort.unwrap_or_default(),
+            hits,
+            total,
+            pager,
+            ..base
+        },
+    )?;
+    Ok(Html(html).into_response())
+}
+
+fn encode_query(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// Articles in a feed.
 const FEED_ITEMS: u32 = 20;
 
@@ -356,7 +515,8 @@ async fn feed(State(app): State<AppState>, lang: Lang, of: Option<(Kind, String)
         .items;
     let mut items = Vec::with_capacity(articles.len());
     for a in articles {
-        let body = app.body(&a).await?;
+        let prepared = app.prepare(&a).await?;
+        let body = app.body(&a, &prepared).await?;
         items.push((a, body));
     }
     let link = urls.absolute(&page);
@@ -440,11 +600,14 @@ async fn article(
         .map(|(text, link)| context! { text, link });
     let image = a.cover.as_ref().map(|c| app.views.urls.absolute(&c.url));
     let most_read = most_read_widget(&app, lang, Some(a.id)).await?;
+    let prepared = app.prepare(&a).await?;
+    let related = app.views.articles(&prepared.cards);
     let html = app.theme.render(
         "article.html",
         context! {
             article => view,
-            body_html => Value::from_safe_string(app.body(&a).await?),
+            body_html => Value::from_safe_string(app.body(&a, &prepared).await?),
+            related,
             jsonld,
             whatsapp,
             most_read,
@@ -462,8 +625,10 @@ async fn article_file(
 ) -> PageResult {
     if let Some(slug) = file.strip_suffix(".txt") {
         let a = find_article(&app, lang, [&y, &m, &d], slug).await?;
+        let prepared = app.prepare(&a).await?;
         let text = clean_text_view(
             &a,
+            &prepared.body,
             &app.views,
             &app.theme.text(lang, "by"),
             &app.theme.text(lang, "list_separator"),

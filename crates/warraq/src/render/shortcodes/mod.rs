@@ -21,6 +21,10 @@ use crate::stats::Stats;
 /// What renderers may look at: the article, its site, and the counts.
 pub struct BodyContext<'a> {
     pub article: &'a Article,
+    /// The stored body, with the "read also" block already in place.
+    pub body: &'a str,
+    /// Related articles, most related first: what `[crp]` lists.
+    pub related: &'a [Article],
     pub views: &'a Views,
     pub theme: &'a Theme,
     pub stats: &'a Stats,
@@ -32,7 +36,7 @@ type Lists = HashMap<Vec<(String, String)>, Vec<(Article, u64)>>;
 
 /// The body of `ctx.article` as readers get it.
 pub async fn render_body(ctx: &BodyContext<'_>) -> anyhow::Result<String> {
-    let nodes = shortcode::parse_with_unknown(&ctx.article.body_html, &is_known_shortcode);
+    let nodes = shortcode::parse_with_unknown(ctx.body, &is_known_shortcode);
     let mut lists: Lists = HashMap::new();
     let mut wanted = Vec::new();
     each_shortcode(&nodes, &mut |sc| {
@@ -66,11 +70,36 @@ fn render(sc: &Shortcode, content: Option<&str>, ctx: &BodyContext<'_>, lists: &
             ctx,
         ),
         "tptn_views" => most_read::views(sc, ctx),
-        // Related posts arrive with related articles; until then, nothing —
-        // never the shortcode itself.
-        "crp" => String::new(),
+        "crp" => related_posts(sc, ctx),
         _ => content.unwrap_or_default().to_string(),
     }
+}
+
+/// `[crp limit="N"]` (Contextual Related Posts): the related articles as a list.
+fn related_posts(sc: &Shortcode, ctx: &BodyContext<'_>) -> String {
+    let limit = sc
+        .attr("limit")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(5)
+        .min(20);
+    if ctx.related.is_empty() || limit == 0 {
+        return String::new();
+    }
+    let items: String = ctx
+        .related
+        .iter()
+        .take(limit)
+        .map(|a| {
+            format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                super::theme::escape_html(&ctx.views.urls.article(a)),
+                super::theme::escape_html(&a.headline)
+            )
+        })
+        .collect();
+    let heading =
+        super::theme::escape_html(&ctx.theme.text(ctx.article.lang, "related")).into_owned();
+    format!("<div class=\"crp_related\"><h3>{heading}</h3><ul>{items}</ul></div>")
 }
 
 fn each_shortcode(nodes: &[Node], f: &mut dyn FnMut(&Shortcode)) {

@@ -286,6 +286,7 @@ mod tests {
             status: crate::model::Status::Published,
             published_at: jiff::Timestamp::now(),
             updated_at: jiff::Timestamp::now(),
+            read_also: true,
         };
         let q = query(
             &attrs(&[
