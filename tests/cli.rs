@@ -409,3 +409,41 @@ async fn two_processes_sum_exactly_and_sigterm_loses_nothing(backend: Backend) {
     );
     db.drop_db().await;
 }
+
+#[test]
+fn gen_then_reindex() {
+    let dir = std::env::temp_dir().join(format!("warraq-gen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("gen.db").display());
+    let out = warraq()
+        .args([
+            "gen",
+            "--articles",
+            "120",
+            "--lang",
+            "ar",
+            "--database",
+            &db,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("generated 120 articles"));
+    let out = warraq()
+        .args(["reindex", "--database", &db])
+        .env("WARRAQ_SEARCH_DIR", dir.join("search"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("indexed 120 articles"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -13,6 +13,7 @@ use ammonia::{Builder, UrlRelative};
 const TAGS: &[&str] = &[
     "a",
     "abbr",
+    "aside",
     "b",
     "blockquote",
     "br",

@@ -6,6 +6,7 @@
 //! drive the same functions.
 
 pub mod config;
+pub mod corpus;
 pub mod demo;
 pub mod model;
 pub mod render;
@@ -45,4 +46,46 @@ pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<(usize,
         .await
         .context("storing the demo newsroom")?;
     Ok((ids.len(), warnings))
+}
+
+/// Fills a database with `n` generated articles (see [`corpus`]) for scale
+/// tests. An empty database first gets the demo newsroom's sections and
+/// authors. `progress(done)` after each batch.
+pub async fn generate(
+    store: &Store,
+    lang: model::Lang,
+    n: usize,
+    seed: u64,
+    mut progress: impl FnMut(usize),
+) -> anyhow::Result<usize> {
+    let demo = demo::demo(jiff::Timestamp::now(), &jiff::tz::TimeZone::UTC)?;
+    if store.is_empty().await? {
+        store
+            .load_newsroom(&demo.sections, &demo.authors, &[], || {})
+            .await?;
+    }
+    let authors = demo.authors.iter().map(|a| a.slug.clone()).collect();
+    let sections = demo.sections.iter().map(|s| s.slug.clone()).collect();
+    // Slugs are unique within one run; a seed-specific prefix keeps runs apart.
+    let prefix = format!("g{seed}-");
+    let mut generated =
+        corpus::Generator::new(lang, seed, authors, sections, jiff::Timestamp::now()).take(n);
+    let mut done = 0;
+    loop {
+        let batch: Vec<model::NewArticle> = generated
+            .by_ref()
+            .take(1000)
+            .map(|mut a| {
+                a.slug = format!("{prefix}{}", a.slug);
+                a
+            })
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        store.create_articles(&batch).await?;
+        done += batch.len();
+        progress(done);
+    }
+    Ok(done)
 }

@@ -43,6 +43,8 @@ enum Command {
     Lint(DatabaseArg),
     /// Rebuild the search index from the database.
     Reindex(ReindexArgs),
+    /// Generate a synthetic corpus into a database, for scale tests.
+    Gen(GenArgs),
     /// Check the text pipeline from the shell: text on stdin, result on stdout.
     #[command(subcommand)]
     Text(TextCommand),
@@ -57,6 +59,21 @@ struct ReindexArgs {
     /// Search index directory (overrides search.dir of the config).
     #[arg(long, env = "WARRAQ_SEARCH_DIR")]
     search_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct GenArgs {
+    #[command(flatten)]
+    database: DatabaseArg,
+    /// How many articles.
+    #[arg(long)]
+    articles: usize,
+    /// Their language (ar, en).
+    #[arg(long, default_value = "ar")]
+    lang: String,
+    /// The same seed gives the same articles.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Subcommand)]
@@ -164,6 +181,7 @@ async fn main() -> std::process::ExitCode {
         Command::Digest(args) => digest(args).await,
         Command::Lint(args) => lint(args).await,
         Command::Reindex(args) => reindex(args).await,
+        Command::Gen(args) => generate(args).await,
         Command::Text(command) => text(command),
     };
     match result {
@@ -305,6 +323,28 @@ fn text(command: TextCommand) -> anyhow::Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+async fn generate(args: GenArgs) -> anyhow::Result<()> {
+    let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
+    let store = open(&args.database.database).await?;
+    let bar = indicatif::ProgressBar::new(args.articles as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} articles ({per_sec})",
+        )?
+        .progress_chars("=> "),
+    );
+    let n = warraq::generate(&store, lang, args.articles, args.seed, |done| {
+        bar.set_position(done as u64)
+    })
+    .await?;
+    bar.finish();
+    println!(
+        "generated {n} articles into {} (run `warraq reindex` to index them)",
+        redact(&args.database.database)
+    );
+    store.close().await;
     Ok(())
 }
 

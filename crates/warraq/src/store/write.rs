@@ -34,6 +34,18 @@ impl Store {
         Ok(ids)
     }
 
+    /// Stores articles whose authors and sections exist, in one transaction.
+    pub async fn create_articles(&self, articles: &[NewArticle]) -> anyhow::Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(articles.len());
+        for article in articles {
+            ids.push(insert_article(&mut tx, article).await?);
+        }
+        tx.commit().await?;
+        self.changed(&ids);
+        Ok(ids)
+    }
+
     /// Stores one article whose authors and sections already exist.
     pub async fn create_article(&self, article: &NewArticle) -> anyhow::Result<i64> {
         let mut tx = self.pool.begin().await?;
