@@ -383,6 +383,23 @@ describe('public site in a 390px phone viewport', () => {
     }
   });
 
+  test('Arabic search: a variant spelling finds articles, highlighted, rtl, nothing overflows', async () => {
+    const { page, problems } = await openPage(browser);
+    try {
+      // "الميـاه" with a tatweel, as a reader might paste it.
+      await goto(page, `${base}/search?q=${encodeURIComponent('ازمه الميـاه')}`);
+      await assertDirection(page, 'ar', 'rtl', 'ar search');
+      const hits = await page.locator('.hit').count();
+      assert.ok(hits > 0, 'ar search: no results for a spelling variant');
+      assert.ok(await page.locator('.hit .snippet b').first().isVisible(), 'ar search: no highlighted match');
+      await screenshot(page, 'search-ar.png');
+      await assertNoHorizontalOverflow(page, 'ar search');
+      assertNoProblems(problems, 'ar search');
+    } finally {
+      await page.close();
+    }
+  });
+
   test('Arabic article works with JavaScript disabled', async () => {
     assert.ok(articleUrl, 'no lead story link found on the Arabic home page');
     const { page, problems } = await openPage(noJs);
