@@ -36,60 +36,62 @@ impl Metrics {
 
     pub fn render(&self) -> String {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let seconds = |a: &AtomicU64| format!("{:.6}", get(a) as f64 / 1e6);
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP warraq_hits_accepted_total View hits counted.");
-        let _ = writeln!(out, "# TYPE warraq_hits_accepted_total counter");
-        let _ = writeln!(out, "warraq_hits_accepted_total {}", get(&self.accepted));
-        let _ = writeln!(
-            out,
-            "# HELP warraq_hits_rejected_total View hits not counted, by reason."
+        let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, String)]| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for (suffix, value) in samples {
+                let _ = writeln!(out, "{name}{suffix} {value}");
+            }
+        };
+        family(
+            "warraq_hits_accepted_total",
+            "counter",
+            "View hits counted.",
+            &[(String::new(), get(&self.accepted).to_string())],
         );
-        let _ = writeln!(out, "# TYPE warraq_hits_rejected_total counter");
-        for reason in Rejection::ALL {
-            let _ = writeln!(
-                out,
-                "warraq_hits_rejected_total{{reason=\"{}\"}} {}",
-                reason.label(),
-                get(self.rejected(reason))
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP warraq_hits_buffered Hits accepted and not yet flushed."
+        let rejected: Vec<(String, String)> = Rejection::ALL
+            .iter()
+            .map(|r| {
+                (
+                    format!("{{reason=\"{}\"}}", r.label()),
+                    get(self.rejected(*r)).to_string(),
+                )
+            })
+            .collect();
+        family(
+            "warraq_hits_rejected_total",
+            "counter",
+            "View hits not counted, by reason.",
+            &rejected,
         );
-        let _ = writeln!(out, "# TYPE warraq_hits_buffered gauge");
-        let _ = writeln!(out, "warraq_hits_buffered {}", get(&self.buffered));
-        let _ = writeln!(
-            out,
-            "# HELP warraq_flush_duration_seconds Time spent writing hits."
+        family(
+            "warraq_hits_buffered",
+            "gauge",
+            "Hits accepted and not yet flushed.",
+            &[(String::new(), get(&self.buffered).to_string())],
         );
-        let _ = writeln!(out, "# TYPE warraq_flush_duration_seconds summary");
-        let _ = writeln!(
-            out,
-            "warraq_flush_duration_seconds_sum {:.6}",
-            get(&self.flush_micros) as f64 / 1e6
+        family(
+            "warraq_flush_duration_seconds",
+            "summary",
+            "Time spent writing hits.",
+            &[
+                ("_sum".into(), seconds(&self.flush_micros)),
+                ("_count".into(), get(&self.flushes).to_string()),
+            ],
         );
-        let _ = writeln!(
-            out,
-            "warraq_flush_duration_seconds_count {}",
-            get(&self.flushes)
+        family(
+            "warraq_flush_last_duration_seconds",
+            "gauge",
+            "Duration of the last flush.",
+            &[(String::new(), seconds(&self.last_flush_micros))],
         );
-        let _ = writeln!(
-            out,
-            "# HELP warraq_flush_last_duration_seconds Duration of the last flush."
+        family(
+            "warraq_flush_errors_total",
+            "counter",
+            "Flushes that failed (hits kept for the next).",
+            &[(String::new(), get(&self.flush_errors).to_string())],
         );
-        let _ = writeln!(out, "# TYPE warraq_flush_last_duration_seconds gauge");
-        let _ = writeln!(
-            out,
-            "warraq_flush_last_duration_seconds {:.6}",
-            get(&self.last_flush_micros) as f64 / 1e6
-        );
-        let _ = writeln!(
-            out,
-            "# HELP warraq_flush_errors_total Flushes that failed (hits kept for the next)."
-        );
-        let _ = writeln!(out, "# TYPE warraq_flush_errors_total counter");
-        let _ = writeln!(out, "warraq_flush_errors_total {}", get(&self.flush_errors));
         out
     }
 }
