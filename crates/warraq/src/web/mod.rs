@@ -37,7 +37,11 @@ pub struct App {
     pub live_cache: PageCache,
     pub stats: Stats,
     pub search: crate::search::SearchIndex,
+    /// Articles in the API's shape: see [`App::article_json`].
+    json_cache: std::sync::Mutex<JsonCache>,
 }
+
+type JsonCache = std::collections::HashMap<i64, (u64, std::time::Instant, serde_json::Value)>;
 
 impl App {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<App> {
@@ -57,6 +61,7 @@ impl App {
             config,
             stats,
             search,
+            json_cache: Default::default(),
         })
     }
 }
@@ -142,17 +147,38 @@ impl App {
         .await
     }
 
-    /// The article in the API's shape, with its rendered body.
+    /// The article in the API's shape, with its rendered body. Kept like a
+    /// page (until a write, or `page_cache_seconds`): lists such as most read
+    /// change every second, the articles in them far less often.
     pub async fn article_json(
         &self,
         article: &crate::model::Article,
     ) -> anyhow::Result<serde_json::Value> {
+        let version = self.store.version();
+        let max_age = Duration::from_secs(self.config.page_cache_seconds);
+        {
+            let cache = self.json_cache.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((v, at, json)) = cache.get(&article.id) {
+                if *v == version && at.elapsed() < max_age {
+                    return Ok(json.clone());
+                }
+            }
+        }
         let prepared = self.prepare(article).await?;
-        Ok(crate::render::article_json(
+        let json = crate::render::article_json(
             article,
             &self.views,
             &self.body(article, &prepared).await?,
-        ))
+        );
+        let mut cache = self.json_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= 10_000 {
+            cache.clear();
+        }
+        cache.insert(
+            article.id,
+            (version, std::time::Instant::now(), json.clone()),
+        );
+        Ok(json)
     }
 }
 
