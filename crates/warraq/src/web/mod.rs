@@ -147,6 +147,24 @@ impl App {
         .await
     }
 
+    /// A published article in the API's shape, by id.
+    pub async fn article_json_by_id(&self, id: i64) -> anyhow::Result<Option<serde_json::Value>> {
+        if let Some(json) = self.cached_json(id) {
+            return Ok(Some(json));
+        }
+        match self.store.article_by_id(id).await? {
+            Some(article) => Ok(Some(self.article_json(&article).await?)),
+            None => Ok(None),
+        }
+    }
+
+    fn cached_json(&self, id: i64) -> Option<serde_json::Value> {
+        let max_age = Duration::from_secs(self.config.page_cache_seconds);
+        let cache = self.json_cache.lock().unwrap_or_else(|e| e.into_inner());
+        let (version, at, json) = cache.get(&id)?;
+        (*version == self.store.version() && at.elapsed() < max_age).then(|| json.clone())
+    }
+
     /// The article in the API's shape, with its rendered body. Kept like a
     /// page (until a write, or `page_cache_seconds`): lists such as most read
     /// change every second, the articles in them far less often.
@@ -155,14 +173,8 @@ impl App {
         article: &crate::model::Article,
     ) -> anyhow::Result<serde_json::Value> {
         let version = self.store.version();
-        let max_age = Duration::from_secs(self.config.page_cache_seconds);
-        {
-            let cache = self.json_cache.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((v, at, json)) = cache.get(&article.id) {
-                if *v == version && at.elapsed() < max_age {
-                    return Ok(json.clone());
-                }
-            }
+        if let Some(json) = self.cached_json(article.id) {
+            return Ok(json);
         }
         let prepared = self.prepare(article).await?;
         let json = crate::render::article_json(
