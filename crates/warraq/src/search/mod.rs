@@ -38,6 +38,8 @@ const SCHEMA_VERSION: u32 = 1;
 const TOKENIZER: &str = "warraq";
 /// Related candidates scored before freshness re-ranks them.
 const RELATED_CANDIDATES: usize = 40;
+/// Extra weight for articles that hold every word of a query.
+const ALL_TERMS_BOOST: f32 = 3.0;
 /// How much of a body snippets are looked for in.
 const SNIPPET_SOURCE_BYTES: usize = 2000;
 /// Age, in days, at which freshness halves a related article's score.
@@ -329,7 +331,9 @@ impl SearchIndex {
             (f.body, 1.0),
         ];
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut every: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for term in &terms {
+            let mut anywhere: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (field, boost) in weighted {
                 let tq = TermQuery::new(
                     Term::from_field_text(field, term),
@@ -337,9 +341,20 @@ impl SearchIndex {
                 );
                 should.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(tq), boost)),
+                    Box::new(BoostQuery::new(Box::new(tq.clone()), boost)),
                 ));
+                anywhere.push((Occur::Should, Box::new(tq)));
             }
+            every.push((Occur::Must, Box::new(BooleanQuery::new(anywhere))));
+        }
+        // An article holding every word of the query outranks one where a
+        // single word happens to be rare in a short field (a headline).
+        if terms.len() > 1 {
+            let all = BooleanQuery::new(every);
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(all), ALL_TERMS_BOOST)),
+            ));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
