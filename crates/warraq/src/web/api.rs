@@ -121,11 +121,7 @@ async fn most_read(
 }
 
 async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
-    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
-    app.store
-        .article_by_id(id)
-        .await?
-        .ok_or(Failure::NotFound)?;
+    let id = published(&app, &id).await?.id;
     let counts: serde_json::Map<String, serde_json::Value> = app
         .stats
         .article_views(id)
@@ -248,12 +244,7 @@ async fn search(
 }
 
 async fn related(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
-    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
-    let a = app
-        .store
-        .article_by_id(id)
-        .await?
-        .ok_or(Failure::NotFound)?;
+    let a = published(&app, &id).await?;
     let related = app.related(&a).await?;
     let mut articles = Vec::with_capacity(related.len());
     for r in related.iter().take(app.config.related.cards.max(1)) {
@@ -262,12 +253,13 @@ async fn related(State(app): State<AppState>, Path(id): Path<String>) -> Result<
     Ok(Json(json!({ "articles": articles })).into_response())
 }
 
-async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+/// The published article a path's `{id}` names, or 404.
+async fn published(app: &AppState, id: &str) -> Result<crate::model::Article, Failure> {
     let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
-    let a = app
-        .store
-        .article_by_id(id)
-        .await?
-        .ok_or(Failure::NotFound)?;
+    app.store.article_by_id(id).await?.ok_or(Failure::NotFound)
+}
+
+async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+    let a = published(&app, &id).await?;
     Ok(Json(app.article_json(&a).await?).into_response())
 }
