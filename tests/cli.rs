@@ -375,20 +375,12 @@ async fn two_processes_sum_exactly_and_sigterm_loses_nothing(backend: Backend) {
     // 50 distinct readers, split over the two processes, and reloads.
     for reader in 0..50 {
         let server = if reader % 2 == 0 { &first } else { &second };
+        let ua = format!("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 reader-{reader}");
         for _ in 0..2 {
-            let status = client
-                .post(format!("{}/hit", server.base))
-                .header(
-                    "user-agent",
-                    format!("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0 reader-{reader}"),
-                )
-                .header("content-type", "text/plain")
-                .body(format!("{{\"id\":{id}}}"))
-                .send()
-                .await
-                .unwrap()
-                .status();
-            assert_eq!(status, 204);
+            assert_eq!(
+                common::post_hit(&client, &server.base, id, Some(&ua), &[]).await,
+                204
+            );
         }
     }
     // Buffered hits are written on the way out, whichever process holds them.

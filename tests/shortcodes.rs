@@ -60,17 +60,11 @@ fn assert_no_shortcode(text: &str, what: &str) {
 async fn views_for(site: &TestSite, ids: &[(i64, usize)]) {
     for &(id, readers) in ids {
         for r in 0..readers {
-            let status = site
-                .client
-                .post(site.url("/hit"))
-                .header("user-agent", format!("{PHONE} reader/{r}"))
-                .header("content-type", "text/plain")
-                .body(format!("{{\"id\":{id}}}"))
-                .send()
-                .await
-                .unwrap()
-                .status();
-            assert_eq!(status, 204);
+            let ua = format!("{PHONE} reader/{r}");
+            assert_eq!(
+                common::post_hit(&site.client, &site.base, id, Some(&ua), &[]).await,
+                204
+            );
         }
     }
     site.app.stats.flush().await.unwrap();

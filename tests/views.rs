@@ -22,18 +22,7 @@ const PHONE: &str = "Mozilla/5.0 (Linux; Android 14; SM-A546B) AppleWebKit/537.3
 const LAPTOP: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
 async fn hit(site: &TestSite, id: i64, ua: Option<&str>, extra: &[(&str, &str)]) -> u16 {
-    let mut req = site
-        .client
-        .post(site.url("/hit"))
-        .header("content-type", "text/plain;charset=UTF-8")
-        .body(format!("{{\"id\":{id}}}"));
-    if let Some(ua) = ua {
-        req = req.header("user-agent", ua);
-    }
-    for (k, v) in extra {
-        req = req.header(*k, *v);
-    }
-    req.send().await.unwrap().status().as_u16()
+    common::post_hit(&site.client, &site.base, id, ua, extra).await
 }
 
 async fn ids(site: &TestSite, lang: &str) -> Vec<i64> {

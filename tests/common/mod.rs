@@ -50,6 +50,28 @@ pub fn postgres_url() -> Option<String> {
     url
 }
 
+/// Sends a view beacon as a browser does (`text/plain`, `{"id":N}`) to the
+/// server at `base`; returns the status.
+pub async fn post_hit(
+    client: &reqwest::Client,
+    base: &str,
+    id: i64,
+    user_agent: Option<&str>,
+    extra_headers: &[(&str, &str)],
+) -> u16 {
+    let mut req = client
+        .post(format!("{base}/hit"))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .body(format!("{{\"id\":{id}}}"));
+    if let Some(ua) = user_agent {
+        req = req.header("user-agent", ua);
+    }
+    for (name, value) in extra_headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique_name() -> String {
