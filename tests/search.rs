@@ -292,6 +292,8 @@ async fn related_articles_and_read_also(backend: Backend) {
         })
         .await
         .unwrap();
+    // Related lists are computed in the background as articles change.
+    site.caught_up().await;
 
     let related = site
         .json(&format!("/api/v1/articles/{page}/related"), 200)

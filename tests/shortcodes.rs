@@ -143,7 +143,7 @@ async fn tptn_list_renders_linked_titles_with_dates(backend: Backend) {
         ))
         .await
         .unwrap();
-    site.app.stats.refresh_index().await.unwrap();
+    site.caught_up().await;
     let list = site.json("/api/v1/articles?lang=ar&limit=10", 200).await;
     let others: Vec<i64> = list["articles"]
         .as_array()
@@ -223,7 +223,7 @@ async fn tptn_list_attributes(backend: Backend) {
                 .create_article(&article(&slug, body))
                 .await
                 .unwrap();
-            site.app.stats.refresh_index().await.unwrap();
+            site.caught_up().await;
             let json = site.json(&format!("/api/v1/articles/{id}"), 200).await;
             json["body_html"].as_str().unwrap().to_string()
         }
@@ -287,7 +287,7 @@ async fn tptn_list_attributes(backend: Backend) {
         .create_article(&article("exclude", &exclude))
         .await
         .unwrap();
-    site.app.stats.refresh_index().await.unwrap();
+    site.caught_up().await;
     let b = site.json(&format!("/api/v1/articles/{id}"), 200).await["body_html"]
         .as_str()
         .unwrap()
@@ -305,7 +305,7 @@ async fn tptn_list_attributes(backend: Backend) {
         .create_article(&article("views-of-another", &counted))
         .await
         .unwrap();
-    site.app.stats.refresh_index().await.unwrap();
+    site.caught_up().await;
     let json = site.json(&format!("/api/v1/articles/{id}"), 200).await;
     assert!(
         json["body_html"]

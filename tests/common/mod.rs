@@ -198,6 +198,9 @@ impl TestSite {
             warraq::load_demo(&store, &config).await.unwrap();
         }
         let app = Arc::new(App::new(store.clone(), config).await.unwrap());
+        // Related articles are computed in the background; tests look at
+        // pages only once every article has its list.
+        app.backfilled().await.unwrap();
         Self::serve(app, db).await
     }
 
@@ -241,6 +244,14 @@ impl TestSite {
             stop: Some(stop),
             server: Some(server),
         }
+    }
+
+    /// Waits until this server has followed the change log to where the
+    /// database is now: every write made so far, by any process, is in its
+    /// caches, search index, most-read index and related articles.
+    pub async fn caught_up(&self) {
+        let head = self.store.last_seq().await.unwrap();
+        self.app.caught_up_to(head).await;
     }
 
     pub fn url(&self, path: &str) -> String {

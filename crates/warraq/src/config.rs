@@ -29,6 +29,10 @@ pub struct Config {
     /// again, so that live parts (most read) stay fresh. Writes invalidate
     /// pages at once whatever this says.
     pub page_cache_seconds: u64,
+    /// Megabytes of memory for rendered pages and API answers, all caches
+    /// together (pages ¾, articles in the API's shape 3/16, most-read
+    /// answers 1/16). Hot entries stay; what clients invent cannot grow it.
+    pub page_cache_mb: u64,
     pub site: SiteNames,
     pub whatsapp: WhatsApp,
     pub stats: StatsConfig,
@@ -178,6 +182,7 @@ impl Default for Config {
             page_size: 12,
             theme_dir: None,
             page_cache_seconds: 30,
+            page_cache_mb: 64,
             site: SiteNames {
                 ar: SiteText {
                     name: "الورّاق".into(),

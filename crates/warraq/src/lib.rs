@@ -11,6 +11,7 @@ pub mod demo;
 pub mod model;
 pub mod render;
 pub mod search;
+pub mod service;
 pub mod stats;
 pub mod store;
 pub mod web;

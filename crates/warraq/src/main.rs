@@ -41,7 +41,7 @@ enum Command {
     Digest(DigestArgs),
     /// List every article whose body has unknown or malformed shortcodes.
     Lint(DatabaseArg),
-    /// Rebuild the search index from the database.
+    /// Rebuild the search index and every related-articles list from the database.
     Reindex(ReindexArgs),
     /// Generate a synthetic corpus into a database, for scale tests.
     Gen(GenArgs),
@@ -329,12 +329,8 @@ fn text(command: TextCommand) -> anyhow::Result<()> {
 async fn generate(args: GenArgs) -> anyhow::Result<()> {
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
     let store = open(&args.database.database).await?;
-    let bar = indicatif::ProgressBar::new(args.articles as u64).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} articles ({per_sec})",
-        )?
-        .progress_chars("=> "),
-    );
+    let bar = progress_bar("generated")?;
+    bar.set_length(args.articles as u64);
     let n = warraq::generate(&store, lang, args.articles, args.seed, |done| {
         bar.set_position(done as u64)
     })
@@ -348,6 +344,16 @@ async fn generate(args: GenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A progress bar over articles, labelled with what is being done.
+fn progress_bar(what: &str) -> anyhow::Result<indicatif::ProgressBar> {
+    Ok(indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} articles {what} ({{per_sec}})"
+        ))?
+        .progress_chars("=> "),
+    ))
+}
+
 async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
@@ -356,12 +362,7 @@ async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
         &store,
     );
     let index = search::SearchIndex::open(store.clone(), &dir, config.search.stemming).await?;
-    let bar = indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} articles ({per_sec})",
-        )?
-        .progress_chars("=> "),
-    );
+    let bar = progress_bar("indexed")?;
     let started = std::time::Instant::now();
     let n = index
         .reindex(|done, total| {
@@ -375,6 +376,23 @@ async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
         "indexed {n} articles in {secs:.1} s ({:.0} articles/s) into {}",
         n as f64 / secs.max(1e-9),
         dir.display()
+    );
+    // Related articles are read, never computed, when a page is served:
+    // compute them all now rather than leave a large archive to the
+    // server's background backfill.
+    let bar = progress_bar("related articles")?;
+    let started = std::time::Instant::now();
+    let n = index
+        .relate_all(|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "related articles for {n} articles in {secs:.1} s ({:.0} articles/s)",
+        n as f64 / secs.max(1e-9)
     );
     store.close().await;
     Ok(())

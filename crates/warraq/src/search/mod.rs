@@ -1,14 +1,17 @@
 //! Full-text search and related articles, on a tantivy index kept on disk
 //! beside the database.
 //!
-//! The index follows the store: every committed write lists the articles it
-//! touched (see [`Store::changes_since`]), and [`SearchIndex::catch_up`]
-//! re-indexes exactly those before any search, so a reader never misses a
-//! published article and never finds an unpublished one.
+//! The index follows the store's change log (see [`Store::changes_between`]):
+//! [`SearchIndex::catch_up`] re-indexes exactly the articles changed since
+//! its position, whichever process changed them, so a reader never misses a
+//! published article and never finds an unpublished one. Each node keeps
+//! its own index; nodes sharing a directory have one writer, and readers
+//! that reload.
+
+pub mod related;
 
 mod tokenizer;
 
-use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -133,11 +136,10 @@ pub struct SearchIndex {
     fields: Fields,
     stemming: Stemming,
     store: Store,
-    /// The store version the index reflects.
+    /// The change-log position the index reflects; kept in each commit's
+    /// payload, so a restarted process catches up from where it stopped.
     indexed: AtomicU64,
     catching_up: tokio::sync::Mutex<()>,
-    /// Related article ids by article, valid for one `indexed` version.
-    related: Mutex<(u64, HashMap<i64, Vec<i64>>)>,
 }
 
 impl SearchIndex {
@@ -176,18 +178,22 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let position = index
+            .load_metas()?
+            .payload
+            .and_then(|p| p.trim().parse::<u64>().ok());
         let search = SearchIndex {
             reader,
             writer,
             fields,
             stemming,
-            indexed: AtomicU64::new(store.version()),
+            indexed: AtomicU64::new(position.unwrap_or(0)),
             store,
             catching_up: tokio::sync::Mutex::new(()),
-            related: Mutex::new((0, HashMap::new())),
         };
-        let published = search.store.published_meta().await?.len() as u64;
-        if search.writer.is_some() && search.reader.searcher().num_docs() != published {
+        if search.writer.is_some() && position.is_none() {
+            // New, rebuilt for another schema, or from before positions
+            // were kept: build it whole.
             search.reindex(|_, _| {}).await?;
         }
         Ok(search)
@@ -204,7 +210,8 @@ impl SearchIndex {
             .writer
             .as_ref()
             .context("the search index is held by another process")?;
-        let version = self.store.version();
+        // Changes logged from here on are caught up after the rebuild.
+        let position = self.store.last_seq().await?;
         let total = self.store.published_meta().await?.len() as u64;
         writer
             .lock()
@@ -212,10 +219,9 @@ impl SearchIndex {
             .delete_all_documents()?;
         let (mut after, mut done) = (0, 0);
         loop {
-            let batch = self.store.bodies_after(after, 500).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.0;
-            let ids: Vec<i64> = batch.iter().map(|b| b.0).collect();
+            let ids = self.store.published_ids_after(after, 500).await?;
+            let Some(&last) = ids.last() else { break };
+            after = last;
             let articles = self.store.articles_by_ids(&ids).await?;
             {
                 let w = writer.lock().unwrap_or_else(|e| e.into_inner());
@@ -226,50 +232,61 @@ impl SearchIndex {
             done += articles.len() as u64;
             progress(done, total);
         }
-        self.commit()?;
-        self.indexed.store(version, Ordering::Release);
+        self.commit(position)?;
         Ok(done)
     }
 
+    /// The change-log position the index reflects.
+    pub fn position(&self) -> u64 {
+        self.indexed.load(Ordering::Acquire)
+    }
+
     /// Re-indexes the articles changed since the index was last brought up
-    /// to date. Cheap when nothing changed.
+    /// to date with the store's position in the change log. Cheap when
+    /// nothing changed. A process that only reads the index (another holds
+    /// its writer) reloads it instead.
     pub async fn catch_up(&self) -> anyhow::Result<()> {
-        if self.writer.is_none() || self.indexed.load(Ordering::Acquire) == self.store.version() {
+        let until = self.store.version();
+        if self.position() >= until {
             return Ok(());
         }
-        let guard = self.catching_up.lock().await;
-        let (version, changed) = self
-            .store
-            .changes_since(self.indexed.load(Ordering::Acquire));
-        let Some(ids) = changed else {
-            drop(guard);
-            self.reindex(|_, _| {}).await?;
+        let _guard = self.catching_up.lock().await;
+        let after = self.position();
+        if after >= until {
+            return Ok(());
+        }
+        let Some(writer) = &self.writer else {
+            self.reader.reload()?;
+            self.indexed.store(until, Ordering::Release);
             return Ok(());
         };
-        if !ids.is_empty() {
-            // Unpublished or deleted articles are simply not found again.
-            let articles = self.store.articles_by_ids(&ids).await?;
-            let writer = self.writer.as_ref().expect("checked above");
-            {
-                let w = writer.lock().unwrap_or_else(|e| e.into_inner());
-                for id in &ids {
-                    w.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
-                }
-                for a in &articles {
-                    w.add_document(self.document(a))?;
-                }
+        let ids = self.store.changes_between(after, until).await?;
+        for chunk in ids.chunks(500) {
+            // Unpublished, deleted or not yet due articles are simply not
+            // found again.
+            let articles = self.store.articles_by_ids(chunk).await?;
+            let w = writer.lock().unwrap_or_else(|e| e.into_inner());
+            for id in chunk {
+                w.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
             }
-            self.commit()?;
+            for a in &articles {
+                w.add_document(self.document(a))?;
+            }
         }
-        self.indexed.store(version, Ordering::Release);
+        self.commit(until)?;
         Ok(())
     }
 
-    fn commit(&self) -> anyhow::Result<()> {
+    /// Commits what was added as reflecting change-log `position`.
+    fn commit(&self, position: u64) -> anyhow::Result<()> {
         if let Some(writer) = &self.writer {
-            writer.lock().unwrap_or_else(|e| e.into_inner()).commit()?;
+            let mut w = writer.lock().unwrap_or_else(|e| e.into_inner());
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&position.to_string());
+            prepared.commit()?;
         }
         self.reader.reload()?;
+        self.indexed.store(position, Ordering::Release);
         Ok(())
     }
 
@@ -436,27 +453,12 @@ impl SearchIndex {
         out
     }
 
-    /// Up to `limit` articles like `article`, in its language, fresh ones
-    /// first among the similar: similarity × a freshness that halves every
-    /// half-life of age. Cached until the index changes.
-    pub async fn related(&self, article: &Article, limit: usize) -> anyhow::Result<Vec<i64>> {
-        self.catch_up().await?;
-        let version = self.indexed.load(Ordering::Acquire);
-        {
-            let cache = self.related.lock().unwrap_or_else(|e| e.into_inner());
-            if cache.0 == version {
-                if let Some(ids) = cache.1.get(&article.id) {
-                    return Ok(ids.iter().copied().take(limit).collect());
-                }
-            }
-        }
-        let ids = self.compute_related(article)?;
-        let mut cache = self.related.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.0 != version {
-            *cache = (version, HashMap::new());
-        }
-        cache.1.insert(article.id, ids.clone());
-        Ok(ids.into_iter().take(limit).collect())
+    /// Articles like `article`, in its language, fresh ones first among the
+    /// similar: similarity × a freshness that halves every half-life of age.
+    /// A query over the index; [`related`] keeps its answers in the store so
+    /// that readers never wait for one.
+    pub fn related(&self, article: &Article) -> anyhow::Result<Vec<i64>> {
+        self.compute_related(article)
     }
 
     fn compute_related(&self, article: &Article) -> anyhow::Result<Vec<i64>> {

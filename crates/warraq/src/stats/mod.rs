@@ -38,6 +38,9 @@ const HOURLY_DAYS: i64 = 7;
 /// Windows whose ranked lists are kept ready.
 const READY: [Window; 4] = [Window::Day, Window::Week, Window::Month, Window::All];
 
+/// `index_version` before the first load.
+const NOT_LOADED: u64 = u64::MAX;
+
 struct Visitors {
     salt: Salt,
     dedupe: Dedupe,
@@ -58,8 +61,9 @@ pub struct Stats {
     visitors: Mutex<Visitors>,
     pending: Mutex<HashMap<(i64, Hour), u64>>,
     live: RwLock<Live>,
-    /// The store version the article index was loaded at.
+    /// The change-log position the article index reflects.
     index_version: AtomicU64,
+    refreshing: tokio::sync::Mutex<()>,
     /// Bumped whenever the ranked lists are recomputed.
     generation: AtomicU64,
     pub metrics: Metrics,
@@ -97,7 +101,8 @@ impl Stats {
                 ranked: HashMap::new(),
                 now: hour_of(now),
             }),
-            index_version: AtomicU64::new(0),
+            index_version: AtomicU64::new(NOT_LOADED),
+            refreshing: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
             metrics: Metrics::default(),
             store,
@@ -215,15 +220,32 @@ impl Stats {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Reloads the published articles when the store has changed.
+    /// Brings the set of countable articles up to date with the change log:
+    /// the articles changed since the last refresh are reloaded (published
+    /// and due ones in, the rest out). Cheap when nothing changed.
     pub async fn refresh_index(&self) -> anyhow::Result<()> {
+        let _one_at_a_time = self.refreshing.lock().await;
+        let seen = self.index_version.load(Ordering::Acquire);
         let version = self.store.version();
-        if self.index_version.swap(version, Ordering::AcqRel) == version {
+        if seen == version {
             return Ok(());
         }
-        let metas = self.store.published_meta().await?;
-        let index = metas.into_iter().map(|m| (m.id, m)).collect();
-        self.live.write().unwrap_or_else(|e| e.into_inner()).index = index;
+        if seen == NOT_LOADED {
+            let metas = self.store.published_meta().await?;
+            let index = metas.into_iter().map(|m| (m.id, m)).collect();
+            self.live.write().unwrap_or_else(|e| e.into_inner()).index = index;
+        } else {
+            let changed = self.store.changes_between(seen, version).await?;
+            let metas = self.store.published_meta_of(&changed).await?;
+            let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+            for id in &changed {
+                live.index.remove(id);
+            }
+            for m in metas {
+                live.index.insert(m.id, m);
+            }
+        }
+        self.index_version.store(version, Ordering::Release);
         self.rerank();
         Ok(())
     }

@@ -6,11 +6,14 @@
 //! Times are stored as Unix seconds so that both backends sort and compare
 //! them the same way.
 
+mod changes;
 mod migrate;
 mod read;
+mod related;
 mod views;
 mod write;
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -19,6 +22,9 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+use crate::model::Lang;
+
+pub use changes::ChangeKind;
 pub use read::{ArticleFilter, ArticleQuery, Page};
 pub use views::{ArticleMeta, Buckets};
 
@@ -40,30 +46,22 @@ impl Backend {
     }
 }
 
-/// A connection pool to the newsroom's database.
+/// A connection pool to the newsroom's database, and this process's place
+/// in its change log (see [`changes`]).
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// Bumped after every committed write: what caches of rendered content
-    /// compare against to know they are stale.
+    /// The last change seen: what caches of rendered content compare
+    /// against to know they are stale.
     version: Arc<AtomicU64>,
-    /// Which articles each write touched, for consumers that follow changes
-    /// one by one (the search index).
-    changes: Arc<std::sync::Mutex<ChangeLog>>,
+    version_tx: Arc<tokio::sync::watch::Sender<u64>>,
+    followed: Arc<std::sync::Mutex<changes::Followed>>,
+    syncing: Arc<tokio::sync::Mutex<()>>,
+    /// List totals by (language, filter), valid for one version.
+    totals: Arc<std::sync::Mutex<(u64, HashMap<(Option<Lang>, ArticleFilter), u64>)>>,
     url: String,
 }
-
-/// The articles touched by recent writes, by content version. Bounded: a
-/// consumer that falls too far behind is told to start over.
-#[derive(Default)]
-struct ChangeLog {
-    entries: std::collections::VecDeque<(u64, Vec<i64>)>,
-    /// The oldest version whose changes are still listed.
-    since: u64,
-}
-
-const CHANGE_LOG_ENTRIES: usize = 10_000;
 
 impl Store {
     /// Connects to `url`, creating a SQLite file that does not exist yet.
@@ -104,11 +102,11 @@ impl Store {
         Ok(Store {
             pool,
             backend,
-            version: Arc::new(AtomicU64::new(1)),
-            changes: Arc::new(std::sync::Mutex::new(ChangeLog {
-                entries: Default::default(),
-                since: 1,
-            })),
+            version: Arc::new(AtomicU64::new(0)),
+            version_tx: Arc::new(tokio::sync::watch::Sender::new(0)),
+            followed: Default::default(),
+            syncing: Default::default(),
+            totals: Default::default(),
             url,
         })
     }
@@ -117,40 +115,15 @@ impl Store {
         self.backend
     }
 
-    /// The content version: changes whenever a write through this store commits.
-    pub fn version(&self) -> u64 {
-        self.version.load(Ordering::Acquire)
-    }
-
-    /// Records a committed write that touched `articles`.
-    fn changed(&self, articles: &[i64]) {
-        let mut log = self.changes.lock().unwrap_or_else(|e| e.into_inner());
-        let version = self.version.fetch_add(1, Ordering::AcqRel) + 1;
-        log.entries.push_back((version, articles.to_vec()));
-        if log.entries.len() > CHANGE_LOG_ENTRIES {
-            log.entries.pop_front();
-            log.since = log.entries.front().map_or(version, |e| e.0);
+    /// Starts following the change log at its end: for a process that
+    /// loads everything it derives afresh. Call after [`Store::migrate`].
+    pub async fn start_at_head(&self) -> anyhow::Result<u64> {
+        let head = self.last_seq().await?;
+        if head > self.version() {
+            self.version.store(head, Ordering::Release);
+            self.version_tx.send_replace(head);
         }
-    }
-
-    /// The articles changed after content version `after`, up to the current
-    /// version (returned too); `None` when the log no longer reaches back
-    /// that far and the consumer must start over.
-    pub fn changes_since(&self, after: u64) -> (u64, Option<Vec<i64>>) {
-        let log = self.changes.lock().unwrap_or_else(|e| e.into_inner());
-        let now = self.version();
-        if after + 1 < log.since {
-            return (now, None);
-        }
-        let mut ids: Vec<i64> = log
-            .entries
-            .iter()
-            .filter(|(v, _)| *v > after)
-            .flat_map(|(_, ids)| ids.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        (now, Some(ids))
+        Ok(self.version())
     }
 
     /// Where the search index lives by default: beside a SQLite file, or in

@@ -1,5 +1,8 @@
 //! Reads for the public site and the API. Only published articles whose
 //! publication time has come are ever returned from here.
+//!
+//! Every query here is meant to walk one index; `tests/plans.rs` asks
+//! SQLite for their plans and fails when one of them becomes a scan.
 
 use std::collections::HashMap;
 
@@ -7,10 +10,10 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{parse_column, placeholders, timestamp, Store};
-use crate::model::{Article, Author, Cover, Lang, Section, Tag};
+use crate::model::{Article, Author, Cover, Lang, Section, Status, Tag};
 
 /// Which articles a list holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArticleFilter {
     All,
     Section(i64),
@@ -44,15 +47,78 @@ impl<T> Page<T> {
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
      a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
 
-/// The condition every public read carries: published, and due.
-const VISIBLE: &str = "a.status = 'published' AND a.published_at <= $1";
+/// Published, and due: what every public read returns. Checked on the rows
+/// a key lookup found rather than in its SQL, which would tempt SQLite's
+/// planner to walk the status index instead of the key.
+fn visible(a: &Article, now: i64) -> bool {
+    a.status == Status::Published && a.published_at.as_second() <= now
+}
+
+/// The table and key column a list reads, and the column of its
+/// publication time. Section, tag and author lists read their junction
+/// table alone (it carries language and publication time); the whole
+/// edition reads `articles`.
+fn list_source(filter: ArticleFilter) -> (&'static str, &'static str, Option<(&'static str, i64)>) {
+    match filter {
+        ArticleFilter::All => ("articles x", "x.id", None),
+        ArticleFilter::Section(id) => (
+            "article_sections x",
+            "x.article_id",
+            Some(("x.section_id", id)),
+        ),
+        ArticleFilter::Tag(id) => ("article_tags x", "x.article_id", Some(("x.tag_id", id))),
+        ArticleFilter::Author(id) => (
+            "article_authors x",
+            "x.article_id",
+            Some(("x.author_id", id)),
+        ),
+    }
+}
+
+/// The SQL of a list: `SELECT {what} FROM … WHERE …`, with `$1` now, then
+/// the filter's id and the language when present, in that order.
+fn list_sql(what: &str, lang: Option<Lang>, filter: ArticleFilter) -> String {
+    let (table, _, key) = list_source(filter);
+    let mut conditions = vec!["x.published_at <= $1".to_string()];
+    let mut next = 2;
+    if filter == ArticleFilter::All {
+        conditions.push("x.status = 'published'".into());
+    }
+    if let Some((column, _)) = key {
+        conditions.push(format!("{column} = ${next}"));
+        next += 1;
+    }
+    if lang.is_some() {
+        conditions.push(format!("x.lang = ${next}"));
+    }
+    format!(
+        "SELECT {what} FROM {table} WHERE {}",
+        conditions.join(" AND ")
+    )
+}
+
+fn bind_list<'q>(
+    sql: &'q str,
+    now: i64,
+    lang: Option<Lang>,
+    filter: ArticleFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql).bind(now);
+    if let Some((_, id)) = list_source(filter).2 {
+        q = q.bind(id);
+    }
+    if let Some(lang) = lang {
+        q = q.bind(lang.code());
+    }
+    q
+}
 
 impl Store {
     /// A published article by its language and slug.
     pub async fn article_by_slug(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Article>> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.lang = $2 AND a.slug = $3");
+        let sql =
+            format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.slug = $2");
         let row = sqlx::query(&sql)
-            .bind(now())
             .bind(lang.code())
             .bind(slug)
             .fetch_optional(&self.pool)
@@ -62,9 +128,8 @@ impl Store {
 
     /// A published article by id.
     pub async fn article_by_id(&self, id: i64) -> anyhow::Result<Option<Article>> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.id = $2");
+        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1");
         let row = sqlx::query(&sql)
-            .bind(now())
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -78,16 +143,13 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {VISIBLE} AND a.id IN ({})",
-            placeholders(2, ids.len())
+            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({})",
+            placeholders(1, ids.len())
         );
-        let rows = ids
-            .iter()
-            .fold(sqlx::query(&sql).bind(now()), |q, id| q.bind(*id))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = bind_all(&sql, ids).fetch_all(&self.pool).await?;
+        let now = now();
         let mut found: HashMap<i64, Article> = self
-            .hydrate(rows)
+            .hydrate(rows, now)
             .await?
             .into_iter()
             .map(|a| (a.id, a))
@@ -120,68 +182,85 @@ impl Store {
             .collect()
     }
 
+    /// Published article ids in id order, `limit` at a time after `after_id`.
+    pub async fn published_ids_after(&self, after_id: i64, limit: u32) -> anyhow::Result<Vec<i64>> {
+        let rows = sqlx::query(&format!(
+            "SELECT id FROM articles WHERE id > $1 AND status = 'published' AND published_at <= $2 \
+             ORDER BY id LIMIT {limit}"
+        ))
+        .bind(after_id)
+        .bind(now())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
     async fn one(&self, row: Option<AnyRow>) -> anyhow::Result<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
-        let mut articles = self.hydrate(vec![row]).await?;
+        let mut articles = self.hydrate(vec![row], now()).await?;
         Ok(articles.pop())
     }
 
-    /// Published articles, newest first, one page of them.
+    /// Published articles, newest first, one page of them. The page's ids
+    /// come from one index walked in order; its total is counted once per
+    /// content version.
     pub async fn list_articles(&self, q: &ArticleQuery) -> anyhow::Result<Page<Article>> {
-        let mut conditions = vec![VISIBLE.to_string()];
-        let mut next = 2;
-        if q.lang.is_some() {
-            conditions.push(format!("a.lang = ${next}"));
-            next += 1;
-        }
-        let join_id = match q.filter {
-            ArticleFilter::All => None,
-            ArticleFilter::Section(id) => {
-                conditions.push(format!("EXISTS (SELECT 1 FROM article_sections x WHERE x.article_id = a.id AND x.section_id = ${next})"));
-                Some(id)
-            }
-            ArticleFilter::Tag(id) => {
-                conditions.push(format!("EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = ${next})"));
-                Some(id)
-            }
-            ArticleFilter::Author(id) => {
-                conditions.push(format!("EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = ${next})"));
-                Some(id)
-            }
-        };
-        let condition = conditions.join(" AND ");
         let now = now();
-
-        let count_sql = format!("SELECT COUNT(*) AS n FROM articles a WHERE {condition}");
-        let mut count = sqlx::query(&count_sql).bind(now);
-        if let Some(lang) = q.lang {
-            count = count.bind(lang.code());
-        }
-        if let Some(id) = join_id {
-            count = count.bind(id);
-        }
-        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
-
+        let total = self.list_total(q.lang, q.filter, now).await?;
         let per_page = q.per_page.max(1);
-        let offset = (q.page.max(1) as i64 - 1) * per_page as i64;
-        let list_sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE {condition} \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {offset}"
-        );
-        let mut list = sqlx::query(&list_sql).bind(now);
-        if let Some(lang) = q.lang {
-            list = list.bind(lang.code());
-        }
-        if let Some(id) = join_id {
-            list = list.bind(id);
-        }
-        let rows = list.fetch_all(&self.pool).await?;
+        let offset = (q.page.max(1) as u64 - 1) * per_page as u64;
+        let items = if offset >= total {
+            Vec::new()
+        } else {
+            let (_, key, _) = list_source(q.filter);
+            let sql = format!(
+                "{} ORDER BY x.published_at DESC, {key} DESC LIMIT {per_page} OFFSET {offset}",
+                list_sql(&format!("{key} AS id"), q.lang, q.filter)
+            );
+            let ids = bind_list(&sql, now, q.lang, q.filter)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get("id"))
+                .collect::<Result<Vec<i64>, _>>()?;
+            self.articles_by_ids(&ids).await?
+        };
         Ok(Page {
-            items: self.hydrate(rows).await?,
+            items,
             page: q.page.max(1),
             per_page,
-            total: total as u64,
+            total,
         })
+    }
+
+    /// How many articles a list holds, counted once per content version
+    /// (an article becoming due is a change too, see [`super::changes`]).
+    async fn list_total(
+        &self,
+        lang: Option<Lang>,
+        filter: ArticleFilter,
+        now: i64,
+    ) -> anyhow::Result<u64> {
+        let version = self.version();
+        {
+            let totals = self.totals.lock().unwrap_or_else(|e| e.into_inner());
+            if totals.0 == version {
+                if let Some(&n) = totals.1.get(&(lang, filter)) {
+                    return Ok(n);
+                }
+            }
+        }
+        let sql = list_sql("COUNT(*) AS n", lang, filter);
+        let n = bind_list(&sql, now, lang, filter)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<i64, _>("n")? as u64;
+        let mut totals = self.totals.lock().unwrap_or_else(|e| e.into_inner());
+        if totals.0 != version || totals.1.len() > 10_000 {
+            *totals = (version, HashMap::new());
+        }
+        totals.1.insert((lang, filter), n);
+        Ok(n)
     }
 
     /// The articles an editor pinned as related to `id`, in order.
@@ -243,11 +322,13 @@ impl Store {
 
     /// Turns article rows into articles with their authors, sections and tags,
     /// named in each article's own language: three queries for any number.
-    async fn hydrate(&self, rows: Vec<AnyRow>) -> anyhow::Result<Vec<Article>> {
+    /// Rows that are not visible at `now` are left out.
+    async fn hydrate(&self, rows: Vec<AnyRow>, now: i64) -> anyhow::Result<Vec<Article>> {
         let mut articles = rows
             .iter()
             .map(article_of_row)
             .collect::<anyhow::Result<Vec<_>>>()?;
+        articles.retain(|a| visible(a, now));
         if articles.is_empty() {
             return Ok(articles);
         }

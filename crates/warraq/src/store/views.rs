@@ -120,14 +120,39 @@ impl Store {
 
     /// Every article published by now, with what most-read filters need.
     pub async fn published_meta(&self) -> anyhow::Result<Vec<ArticleMeta>> {
+        self.meta_where("", &[]).await
+    }
+
+    /// The same for the published ones among `ids`: what a change to those
+    /// articles makes a most-read index reload.
+    pub async fn published_meta_of(&self, ids: &[i64]) -> anyhow::Result<Vec<ArticleMeta>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut metas = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = super::placeholders(2, chunk.len());
+            metas.extend(
+                self.meta_where(&format!("AND a.id IN ({list})"), chunk)
+                    .await?,
+            );
+        }
+        Ok(metas)
+    }
+
+    /// Metadata of published, due articles matching `condition` (bound from
+    /// `$2` on with `ids`).
+    async fn meta_where(&self, condition: &str, ids: &[i64]) -> anyhow::Result<Vec<ArticleMeta>> {
         let now = jiff::Timestamp::now().as_second();
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT a.id, a.lang, a.published_at FROM articles a \
-             WHERE a.status = 'published' AND a.published_at <= $1 ORDER BY a.id",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE a.status = 'published' AND a.published_at <= $1 {condition} ORDER BY a.id"
+        );
+        let rows = ids
+            .iter()
+            .fold(sqlx::query(&sql).bind(now), |q, id| q.bind(*id))
+            .fetch_all(&self.pool)
+            .await?;
         let mut metas = Vec::with_capacity(rows.len());
         let mut index = HashMap::with_capacity(rows.len());
         for row in &rows {
@@ -141,12 +166,20 @@ impl Store {
                 section_slugs: Vec::new(),
             });
         }
-        let sections = sqlx::query(
-            "SELECT x.article_id, s.id, s.slug FROM article_sections x \
-             JOIN sections s ON s.id = x.section_id ORDER BY x.article_id, x.position",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let section_condition = condition.replace("a.id", "x.article_id");
+        let sections = ids
+            .iter()
+            .fold(
+                sqlx::query(&format!(
+                    "SELECT x.article_id, s.id, s.slug FROM article_sections x \
+                     JOIN sections s ON s.id = x.section_id \
+                     WHERE x.published_at <= $1 {section_condition} ORDER BY x.article_id, x.position"
+                ))
+                .bind(now),
+                |q, id| q.bind(*id),
+            )
+            .fetch_all(&self.pool)
+            .await?;
         for row in &sections {
             if let Some(&i) = index.get(&row.try_get::<i64, _>("article_id")?) {
                 metas[i].section_ids.push(row.try_get("id")?);

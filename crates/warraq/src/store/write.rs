@@ -1,9 +1,12 @@
 //! Writes. Each public method is one transaction: an editor's save, or a
-//! whole demo newsroom, is stored entirely or not at all.
+//! whole demo newsroom, is stored entirely or not at all, together with its
+//! entries in the change log; the method returns once this process has
+//! read its own write back from the log, so its caches are already stale.
 
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
+use super::changes::{log_changes, ChangeKind};
 use super::Store;
 use crate::model::{slugify, NewArticle, NewAuthor, NewSection, Status};
 
@@ -29,8 +32,7 @@ impl Store {
             ids.push(insert_article(&mut tx, article).await?);
             progress();
         }
-        tx.commit().await?;
-        self.changed(&ids);
+        self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
     }
 
@@ -41,8 +43,7 @@ impl Store {
         for article in articles {
             ids.push(insert_article(&mut tx, article).await?);
         }
-        tx.commit().await?;
-        self.changed(&ids);
+        self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
     }
 
@@ -50,8 +51,7 @@ impl Store {
     pub async fn create_article(&self, article: &NewArticle) -> anyhow::Result<i64> {
         let mut tx = self.pool.begin().await?;
         let id = insert_article(&mut tx, article).await?;
-        tx.commit().await?;
-        self.changed(&[id]);
+        self.commit_changes(tx, &[id], ChangeKind::Created).await?;
         Ok(id)
     }
 
@@ -74,35 +74,78 @@ impl Store {
             .await
             .with_context(|| format!("pinning article {pin} to {id}"))?;
         }
-        tx.commit().await?;
-        self.changed(&[id]);
+        self.commit_changes(tx, &[id], ChangeKind::Updated).await?;
         Ok(())
     }
 
     /// Turns the "read also" block of one article on or off.
     pub async fn set_read_also(&self, id: i64, on: bool) -> anyhow::Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE articles SET read_also = $1 WHERE id = $2")
             .bind(on as i64)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        self.changed(&[id]);
-        Ok(())
+        self.commit_changes(tx, &[id], ChangeKind::Updated).await
     }
 
     /// Publishes or unpublishes an article. Returns false for an unknown id.
     pub async fn set_status(&self, id: i64, status: Status) -> anyhow::Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE articles SET status = $1 WHERE id = $2")
             .bind(status.as_str())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected()
             > 0;
-        if done {
-            self.changed(&[id]);
+        if !done {
+            return Ok(false);
         }
-        Ok(done)
+        sync_listings(&mut tx, id).await?;
+        let kind = match status {
+            Status::Published => ChangeKind::Published,
+            Status::Draft => ChangeKind::Unpublished,
+        };
+        self.commit_changes(tx, &[id], kind).await?;
+        Ok(true)
+    }
+
+    /// Moves an article's publication time (rescheduling it, or dating it
+    /// back). Returns false for an unknown id.
+    pub async fn set_published_at(&self, id: i64, at: jiff::Timestamp) -> anyhow::Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE articles SET published_at = $1 WHERE id = $2")
+            .bind(at.as_second())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if !done {
+            return Ok(false);
+        }
+        sync_listings(&mut tx, id).await?;
+        self.commit_changes(tx, &[id], ChangeKind::Updated).await?;
+        Ok(true)
+    }
+
+    /// Logs `kind` for `ids`, commits, and reads the log back.
+    async fn commit_changes(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        ids: &[i64],
+        kind: ChangeKind,
+    ) -> anyhow::Result<()> {
+        let changes: Vec<_> = ids.iter().map(|&id| (id, kind)).collect();
+        log_changes(&mut tx, self.backend, &changes).await?;
+        tx.commit().await?;
+        // The write is stored; should reading it back fail, the follower
+        // picks it up on its next round.
+        if let Err(e) = self.sync().await {
+            tracing::warn!("reading the change log back: {e:#}");
+        }
+        Ok(())
     }
 }
 
@@ -177,16 +220,21 @@ async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Res
     .with_context(|| format!("cannot store {}", what()))?
     .try_get("id")?;
 
+    // Lists read the junction tables alone: they carry the publication
+    // time while the article is published (see migration 0004).
+    let listed_at = (a.status == Status::Published).then(|| a.published_at.as_second());
     for (position, slug) in a.author_slugs.iter().enumerate() {
         let author_id = id_of(conn, "authors", slug)
             .await?
             .with_context(|| format!("{}: unknown author {slug:?}", what()))?;
         sqlx::query(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            "INSERT INTO article_authors (article_id, author_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(author_id)
         .bind(position as i64)
+        .bind(a.lang.code())
+        .bind(listed_at)
         .execute(&mut *conn)
         .await
         .with_context(|| format!("{}: author {slug:?} listed twice?", what()))?;
@@ -196,11 +244,13 @@ async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Res
             .await?
             .with_context(|| format!("{}: unknown section {slug:?}", what()))?;
         sqlx::query(
-            "INSERT INTO article_sections (article_id, section_id, position) VALUES ($1, $2, $3)",
+            "INSERT INTO article_sections (article_id, section_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(section_id)
         .bind(position as i64)
+        .bind(a.lang.code())
+        .bind(listed_at)
         .execute(&mut *conn)
         .await
         .with_context(|| format!("{}: section {slug:?} listed twice?", what()))?;
@@ -211,10 +261,12 @@ async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Res
         if tag_ids.contains(&tag_id) {
             continue;
         }
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id)
             .bind(tag_id)
             .bind(tag_ids.len() as i64)
+            .bind(a.lang.code())
+            .bind(listed_at)
             .execute(&mut *conn)
             .await?;
         tag_ids.push(tag_id);
@@ -249,4 +301,22 @@ async fn upsert_tag(conn: &mut AnyConnection, a: &NewArticle, name: &str) -> any
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("id")?)
+}
+
+/// Copies an article's language and publication time (while it is
+/// published) into the junction tables that section, tag and author lists
+/// read.
+async fn sync_listings(conn: &mut AnyConnection, id: i64) -> anyhow::Result<()> {
+    for table in ["article_sections", "article_tags", "article_authors"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET \
+             lang = (SELECT a.lang FROM articles a WHERE a.id = $1), \
+             published_at = (SELECT a.published_at FROM articles a WHERE a.id = $1 AND a.status = 'published') \
+             WHERE article_id = $1"
+        ))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //!
 //! A hot article page is a hash-map lookup and a copy of shared bytes: no
 //! database query, no template. The first request after any write renders
-//! afresh (see [`crate::render::PageCache`]).
+//! afresh (see [`PageCache`]).
 
 use std::sync::Arc;
 
@@ -13,8 +13,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::page_cache::{cache_key, CachedPage, PageCache};
 use super::AppState;
-use crate::render::{CachedPage, PageCache};
 
 /// Rendered pages are a few tens of kilobytes; anything larger is not cached.
 const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
@@ -37,11 +37,7 @@ async fn serve_cached(cache: &PageCache, version: u64, req: Request, next: Next)
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
-    let key = req
-        .uri()
-        .path_and_query()
-        .map(|pq| pq.as_str().to_string())
-        .unwrap_or_default();
+    let key = cache_key(req.uri().path(), req.uri().query());
     let headers = req.headers().clone();
     if let Some(page) = cache.get(&key, version) {
         return respond(&page, &headers);
@@ -92,12 +88,17 @@ fn respond(page: &CachedPage, request: &HeaderMap) -> Response {
             .expect("valid response");
     }
     builder = builder.header(header::CONTENT_TYPE, page.content_type.clone());
-    let body = match &page.gzip {
-        Some(gzip) if accepts_gzip(request) => {
+    let gzip = if accepts_gzip(request) {
+        page.gzip()
+    } else {
+        None
+    };
+    let body = match gzip {
+        Some(gzip) => {
             builder = builder.header(header::CONTENT_ENCODING, "gzip");
             gzip.clone()
         }
-        _ => page.body.clone(),
+        None => page.body.clone(),
     };
     builder.body(Body::from(body)).expect("valid response")
 }

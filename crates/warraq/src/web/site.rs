@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::{AppState, Failure};
 use crate::model::{Article, Lang};
 use crate::render::{clean_text_view, Pager};
-use crate::stats::{MostReadQuery, Window};
 use crate::store::{ArticleFilter, ArticleQuery};
 
 type PageResult = Result<Response, Failure>;
@@ -204,11 +203,8 @@ async fn most_read_widget(
     lang: Lang,
     current: Option<i64>,
 ) -> anyhow::Result<Vec<crate::render::ArticleView>> {
-    let mut q = MostReadQuery::new(Window::Day, MOST_READ);
-    q.lang = Some(lang);
-    q.exclude_articles = current.into_iter().collect();
-    let top = app.stats.top(&q).await?;
-    Ok(top.iter().map(|(a, _)| app.views.article(a)).collect())
+    let top = app.newsroom.most_read(lang, MOST_READ, current).await?;
+    Ok(app.views.articles(&top))
 }
 
 #[derive(Clone, Copy)]

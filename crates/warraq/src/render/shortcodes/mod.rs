@@ -2,9 +2,9 @@
 //! the renderers here, unknown ones unwrapped (never shown as brackets), and
 //! the result passed through the rendered-body sanitiser.
 //!
-//! Most-read lists need articles from the store, so rendering has two steps:
-//! the lists a body asks for are fetched first, then the body is expanded
-//! synchronously with them at hand.
+//! Rendering does no I/O. Most-read lists and view counts that a body's
+//! shortcodes show are asked for first ([`body_needs`]), gathered by the
+//! caller, and handed in as [`BodyData`].
 
 mod media;
 mod most_read;
@@ -16,9 +16,10 @@ use warraq_text::{is_known_shortcode, sanitize_rendered};
 
 use super::{Theme, Views};
 use crate::model::Article;
-use crate::stats::Stats;
+use crate::stats::MostReadQuery;
 
-/// What renderers may look at: the article, its site, and the counts.
+/// What renderers may look at: the article, its site, and the data its
+/// shortcodes asked for.
 pub struct BodyContext<'a> {
     pub article: &'a Article,
     /// The stored body, with the "read also" block already in place.
@@ -27,37 +28,53 @@ pub struct BodyContext<'a> {
     pub related: &'a [Article],
     pub views: &'a Views,
     pub theme: &'a Theme,
-    pub stats: &'a Stats,
     pub digits: crate::config::Digits,
+    pub data: &'a BodyData,
 }
 
-/// Most-read lists fetched for a body, keyed by the asking shortcode's attributes.
-type Lists = HashMap<Vec<(String, String)>, Vec<(Article, u64)>>;
+/// The attributes of a `[tptn_list]`: the key of the list it shows.
+pub type ListKey = Vec<(String, String)>;
+
+/// What a body's shortcodes need from view counting.
+#[derive(Default)]
+pub struct BodyNeeds {
+    /// Most-read lists by the asking shortcode's attributes (`None`: the
+    /// shortcode asks for nothing warraq has).
+    pub lists: Vec<(ListKey, Option<MostReadQuery>)>,
+    /// Articles whose view counts `[tptn_views]` prints.
+    pub counts: Vec<i64>,
+}
+
+/// What was gathered for a body's [`BodyNeeds`].
+#[derive(Default)]
+pub struct BodyData {
+    pub lists: HashMap<ListKey, Vec<(Article, u64)>>,
+    /// Views by article: (last 24 hours, all time).
+    pub counts: HashMap<i64, (u64, u64)>,
+}
+
+/// The most-read lists and counts `body` shows, for `article`.
+pub fn body_needs(body: &str, article: &Article) -> BodyNeeds {
+    let nodes = shortcode::parse_with_unknown(body, &is_known_shortcode);
+    let mut needs = BodyNeeds::default();
+    each_shortcode(&nodes, &mut |sc| match sc.name.as_str() {
+        "tptn_list" if !needs.lists.iter().any(|(k, _)| *k == sc.attrs) => needs
+            .lists
+            .push((sc.attrs.clone(), most_read::query(&sc.attrs, article))),
+        "tptn_views" => needs.counts.push(most_read::views_of(sc, article)),
+        _ => {}
+    });
+    needs
+}
 
 /// The body of `ctx.article` as readers get it.
-pub async fn render_body(ctx: &BodyContext<'_>) -> anyhow::Result<String> {
+pub fn render_body(ctx: &BodyContext<'_>) -> String {
     let nodes = shortcode::parse_with_unknown(ctx.body, &is_known_shortcode);
-    let mut lists: Lists = HashMap::new();
-    let mut wanted = Vec::new();
-    each_shortcode(&nodes, &mut |sc| {
-        if sc.name == "tptn_list" {
-            wanted.push(sc.attrs.clone());
-        }
-    });
-    for attrs in wanted {
-        if let std::collections::hash_map::Entry::Vacant(slot) = lists.entry(attrs) {
-            let found = match most_read::query(slot.key(), ctx.article) {
-                Some(q) => ctx.stats.top(&q).await?,
-                None => Vec::new(),
-            };
-            slot.insert(found);
-        }
-    }
-    let html = shortcode::expand(&nodes, &mut |sc, content| render(sc, content, ctx, &lists));
-    Ok(sanitize_rendered(&html))
+    let html = shortcode::expand(&nodes, &mut |sc, content| render(sc, content, ctx));
+    sanitize_rendered(&html)
 }
 
-fn render(sc: &Shortcode, content: Option<&str>, ctx: &BodyContext<'_>, lists: &Lists) -> String {
+fn render(sc: &Shortcode, content: Option<&str>, ctx: &BodyContext<'_>) -> String {
     match sc.name.as_str() {
         "caption" | "wp_caption" => media::caption(sc, content.unwrap_or_default()),
         "embed" => media::embed(sc, content.unwrap_or_default()),
@@ -66,7 +83,11 @@ fn render(sc: &Shortcode, content: Option<&str>, ctx: &BodyContext<'_>, lists: &
         "gallery" => media::gallery(sc),
         "tptn_list" => most_read::list(
             sc,
-            lists.get(&sc.attrs).map(Vec::as_slice).unwrap_or_default(),
+            ctx.data
+                .lists
+                .get(&sc.attrs)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
             ctx,
         ),
         "tptn_views" => most_read::views(sc, ctx),

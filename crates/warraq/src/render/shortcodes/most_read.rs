@@ -202,15 +202,24 @@ pub fn list(sc: &Shortcode, articles: &[(Article, u64)], ctx: &BodyContext<'_>) 
     html
 }
 
+/// The article a `[tptn_views]` counts: `post_id`, else the one it is in.
+pub fn views_of(sc: &Shortcode, article: &Article) -> i64 {
+    attr(&sc.attrs, "post_id")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(article.id)
+}
+
 /// `[tptn_views daily="0" count="total|daily|overall" format_number="1" post_id=""]`.
 pub fn views(sc: &Shortcode, ctx: &BodyContext<'_>) -> String {
     let a = sc.attrs.as_slice();
-    let id = attr(a, "post_id")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(ctx.article.id);
-    let counts = ctx.stats.article_views(id);
+    let (day, total) = ctx
+        .data
+        .counts
+        .get(&views_of(sc, ctx.article))
+        .copied()
+        .unwrap_or_default();
     let daily = flag(a, "daily") || attr(a, "count") == Some("daily");
-    let n = if daily { counts[0].1 } else { counts[3].1 };
+    let n = if daily { day } else { total };
     if number(a, "format_number", 1) == 0 {
         n.to_string()
     } else {
