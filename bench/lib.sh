@@ -4,7 +4,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BIN="$ROOT/target/release/warraq"
+# WARRAQ_BIN: a prebuilt binary to measure instead of building one.
+BIN=${WARRAQ_BIN:-$ROOT/target/release/warraq}
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "$(basename "$0"): $*"; exit 1; }
@@ -23,7 +24,7 @@ ensure_tools() { # ensure_tools: wrk, nginx, jq from Debian when missing
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
     fi
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    if command -v cargo >/dev/null; then
+    if [ -z "${WARRAQ_BIN:-}" ] && command -v cargo >/dev/null; then
         say "building the release binary (a no-op when up to date) ..."
         (cd "$ROOT" && cargo build --release -p warraq --quiet)
     fi
@@ -63,6 +64,8 @@ trap 'exit 143' TERM
 
 # --- servers --------------------------------------------------------------------
 start_warraq() { # start_warraq ARGS...: serve on a port the system picks; sets WARRAQ_PID, W
+    # Emptied first: a restarted server must not be found at the old port.
+    : >"$TMP/warraq.out"
     "$BIN" serve --listen 127.0.0.1:0 "$@" >"$TMP/warraq.out" 2>"$TMP/warraq.err" &
     WARRAQ_PID=$!
     PIDS+=("$WARRAQ_PID")

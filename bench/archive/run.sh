@@ -10,7 +10,8 @@
 # (pages saved for nginx, 2000), LIST_REQUESTS (per list kind, 300),
 # HOME_REQUESTS (per home page, 20), SEARCHES (500), KIND_SECONDS (time limit
 # per list kind and for search, 60), SEED (1), WARRAQ_BIN (a prebuilt warraq:
-# use it and build nothing).
+# use it and build nothing), ARCHIVE_DIR (keep the generated archive there
+# and reuse it on the next run).
 ARTICLES=${ARTICLES:-100000}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
@@ -41,33 +42,11 @@ for knob in ARTICLES THREADS CONNS SAMPLE LIST_REQUESTS HOME_REQUESTS SEARCHES K
 done
 
 # --- tools and binary ---------------------------------------------------------------
-if [ -n "${WARRAQ_BIN:-}" ]; then
-    # ensure_tools would build: install the tools the same way, use the binary given.
-    BIN=$WARRAQ_BIN
-    need=()
-    command -v wrk >/dev/null || need+=(wrk)
-    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-    command -v jq >/dev/null || need+=(jq)
-    if [ ${#need[@]} -gt 0 ]; then
-        sudo=
-        [ "$(id -u)" -eq 0 ] || sudo=sudo
-        say "installing ${need[*]} ..."
-        $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-    fi
-    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-    [ -x "$BIN" ] || die "WARRAQ_BIN=$BIN is not an executable"
-else
-    ensure_tools
-fi
+ensure_tools
 command -v python3 >/dev/null || die "python3 is needed (URL lists and the latency client)"
 python3 -c 'import sqlite3, zoneinfo' 2>/dev/null || die "python3 needs its sqlite3 and zoneinfo modules"
 
-# start_warraq reads $TMP/warraq.out right after starting warraq in the
-# background, and may get there before the shell has created the file (sed
-# then fails) or, on a restart, read the previous server's port: empty it
-# first.
-serve() { : >"$TMP/warraq.out"; start_warraq --database "$DB"; }
+serve() { start_warraq --database "$DB"; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
 ok_if() { awk "BEGIN { print (($1) ? \"ok\" : \"BELOW TARGET\") }"; }
@@ -255,16 +234,30 @@ print(f"n={len(times)} non2xx={non2xx} errors={errors} first={times[0] if times 
 PY
 
 # --- 1. the archive ----------------------------------------------------------------------
-DB_FILE="$TMP/archive.db"
+# ARCHIVE_DIR keeps the generated archive between runs (it takes minutes to
+# make): a later run with the same ARTICLES and SEED measures it again.
+if [ -n "${ARCHIVE_DIR:-}" ]; then
+    mkdir -p "$ARCHIVE_DIR"
+    DB_FILE="$ARCHIVE_DIR/archive-$ARTICLES-$SEED.db"
+else
+    DB_FILE="$TMP/archive.db"
+fi
 DB="sqlite://$DB_FILE"
-say "generating $ARTICLES articles ..."
-T0=$(date +%s%N)
-"$BIN" gen --articles "$ARTICLES" --seed "$SEED" --database "$DB" >"$TMP/gen.out" 2>&1 || { cat "$TMP/gen.out" >&2; die "warraq gen failed"; }
-GEN_MS=$(ms_since "$T0")
-say "indexing ..."
-T0=$(date +%s%N)
-"$BIN" reindex --database "$DB" >"$TMP/reindex.out" 2>&1 || { tail -n 20 "$TMP/reindex.out" >&2; die "warraq reindex failed"; }
-REINDEX_MS=$(ms_since "$T0")
+if [ -f "$DB_FILE.ready" ]; then
+    say "reusing the archive in $DB_FILE"
+    read -r GEN_MS REINDEX_MS <"$DB_FILE.ready"
+else
+    rm -rf "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm" "$DB_FILE.search"
+    say "generating $ARTICLES articles ..."
+    T0=$(date +%s%N)
+    "$BIN" gen --articles "$ARTICLES" --seed "$SEED" --database "$DB" >"$TMP/gen.out" 2>&1 || { cat "$TMP/gen.out" >&2; die "warraq gen failed"; }
+    GEN_MS=$(ms_since "$T0")
+    say "indexing ..."
+    T0=$(date +%s%N)
+    "$BIN" reindex --database "$DB" >"$TMP/reindex.out" 2>&1 || { tail -n 20 "$TMP/reindex.out" >&2; die "warraq reindex failed"; }
+    REINDEX_MS=$(ms_since "$T0")
+    echo "$GEN_MS $REINDEX_MS" >"$DB_FILE.ready"
+fi
 DB_MB=$(du -sm "$DB_FILE" | cut -f1)
 INDEX_MB=$(du -sm "$DB_FILE.search" 2>/dev/null | cut -f1 || echo '?')
 

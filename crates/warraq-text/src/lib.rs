@@ -7,6 +7,7 @@
 //! safe body and a clean text are.
 
 pub mod analysis;
+pub mod digits;
 pub mod plain;
 pub mod sanitize;
 pub mod shortcode;

@@ -6,6 +6,7 @@
 //! drive the same functions.
 
 pub mod config;
+#[cfg(feature = "gen")]
 pub mod corpus;
 pub mod demo;
 pub mod model;
@@ -49,6 +50,7 @@ pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<(usize,
     Ok((ids.len(), warnings))
 }
 
+#[cfg(feature = "gen")]
 /// Fills a database with `n` generated articles (see [`corpus`]) for scale
 /// tests. An empty database first gets the demo newsroom's sections and
 /// authors. `progress(done)` after each batch.

@@ -44,6 +44,7 @@ enum Command {
     /// Rebuild the search index and every related-articles list from the database.
     Reindex(ReindexArgs),
     /// Generate a synthetic corpus into a database, for scale tests.
+    #[cfg(feature = "gen")]
     Gen(GenArgs),
     /// Check the text pipeline from the shell: text on stdin, result on stdout.
     #[command(subcommand)]
@@ -61,6 +62,7 @@ struct ReindexArgs {
     search_dir: Option<PathBuf>,
 }
 
+#[cfg(feature = "gen")]
 #[derive(Args)]
 struct GenArgs {
     #[command(flatten)]
@@ -181,6 +183,7 @@ async fn main() -> std::process::ExitCode {
         Command::Digest(args) => digest(args).await,
         Command::Lint(args) => lint(args).await,
         Command::Reindex(args) => reindex(args).await,
+        #[cfg(feature = "gen")]
         Command::Gen(args) => generate(args).await,
         Command::Text(command) => text(command),
     };
@@ -326,6 +329,7 @@ fn text(command: TextCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "gen")]
 async fn generate(args: GenArgs) -> anyhow::Result<()> {
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
     let store = open(&args.database.database).await?;

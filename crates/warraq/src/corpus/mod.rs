@@ -1273,27 +1273,7 @@ fn attach(out: &mut String, prefix: &str, word: &str) {
 /// Decimal digits of `n`, Western or Arabic-Indic, with a separator
 /// between groups of three when one is given.
 fn push_digits(out: &mut String, n: u64, separator: Option<char>, indic: bool) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        digits[len] = (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for i in (0..len).rev() {
-        let d = u32::from(digits[i]);
-        let base = if indic { 0x0660 } else { u32::from(b'0') };
-        out.push(char::from_u32(base + d).unwrap_or('0'));
-        if let Some(separator) = separator {
-            if i > 0 && i % 3 == 0 {
-                out.push(separator);
-            }
-        }
-    }
+    out.push_str(&warraq_text::digits::grouped(n, separator, indic));
 }
 
 /// Keeps the first `max` words of `text`.

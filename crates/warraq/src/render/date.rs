@@ -30,14 +30,12 @@ impl DateFormat {
             .replace("dd", &format!("{:02}", date.day()));
         match self.digits {
             Digits::Western => text,
-            Digits::ArabicIndic => text
-                .chars()
-                .map(|c| match c.to_digit(10) {
-                    Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
-                    None => c,
-                })
-                .collect(),
+            Digits::ArabicIndic => warraq_text::digits::arabic_indic(&text),
         }
+    }
+
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.tz
     }
 
     /// The date in the site's time zone, for dated URLs.

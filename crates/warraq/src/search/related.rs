@@ -51,7 +51,7 @@ impl SearchIndex {
             let Some(&last) = ids.last() else { break };
             after = last;
             // Off the server's path, so every core may work on it.
-            let articles = self.store.articles_by_ids(&ids).await?;
+            let articles = self.store.cards_by_ids(&ids).await?;
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let per_thread = articles.len().div_ceil(threads).max(1);
             let lists = std::thread::scope(|scope| {
@@ -85,7 +85,7 @@ impl SearchIndex {
     async fn compute_lists(&self, ids: &[i64]) -> anyhow::Result<Vec<(i64, Vec<i64>)>> {
         let mut lists = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
-            for a in self.store.articles_by_ids(chunk).await? {
+            for a in self.store.cards_by_ids(chunk).await? {
                 let mut related = self.related(&a)?;
                 related.truncate(KEPT);
                 lists.push((a.id, related));

@@ -5,11 +5,12 @@
 
 mod follow;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::model::Article;
+use crate::model::{Article, Lang, Section};
 use crate::render::{BodyData, Theme, Views};
 use crate::search::SearchIndex;
 use crate::stats::{MostReadQuery, Stats, Window};
@@ -26,6 +27,10 @@ pub struct Newsroom {
     pub search: SearchIndex,
     /// Articles in the API's shape: see [`Newsroom::article_json`].
     json_cache: quick_cache::sync::Cache<i64, Arc<CachedJson>, JsonWeight>,
+    /// The most-read widget per language, stamped (version, generation, size).
+    widgets: Mutex<HashMap<Lang, ((u64, u64, usize), Arc<Vec<Article>>)>>,
+    /// Sections per language, stamped with the version.
+    navigation: Mutex<HashMap<Lang, (u64, Arc<Vec<Section>>)>>,
     follow: follow::Progress,
 }
 
@@ -74,33 +79,69 @@ impl Newsroom {
                 json_bytes,
                 JsonWeight,
             ),
+            widgets: Default::default(),
+            navigation: Default::default(),
             config,
             stats,
             search,
         })
     }
 
-    /// Related articles: the editor's pins first, then the similar fresh
-    /// ones computed in the background (see `search/related.rs`).
-    pub async fn related(&self, article: &Article) -> anyhow::Result<Vec<Article>> {
-        let mut ids = self.store.related_pins(article.id).await?;
-        for id in self
-            .store
-            .related_ids(article.id)
-            .await?
-            .unwrap_or_default()
-        {
-            if !ids.contains(&id) && id != article.id {
-                ids.push(id);
-            }
+    /// Related articles of each of `articles`, in the same language: the
+    /// editor's pins first, then the similar fresh ones computed in the
+    /// background (see `search/related.rs`), as cards, as many as the
+    /// article shows (in its body only, or with the cards after it too).
+    /// One query for any number of articles.
+    pub async fn related_all(
+        &self,
+        articles: &[Article],
+        with_cards: bool,
+    ) -> anyhow::Result<Vec<Vec<Article>>> {
+        let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+        let limit = articles
+            .iter()
+            .map(|a| self.related_shown(a, with_cards))
+            .max()
+            .unwrap_or(0);
+        let mut lists = self.store.related_cards_of(&ids, limit).await?;
+        Ok(articles
+            .iter()
+            .map(|a| {
+                let mut list = lists.remove(&a.id).unwrap_or_default();
+                list.retain(|r| r.lang == a.lang);
+                list
+            })
+            .collect())
+    }
+
+    /// How many related articles `article` shows: its "read also" links
+    /// (and the cards), or as many as are kept when its body lists them
+    /// (`[crp]`).
+    fn related_shown(&self, article: &Article, with_cards: bool) -> usize {
+        if article.body_html.contains("[crp") {
+            crate::search::related::KEPT
+        } else if with_cards {
+            self.config.related.read_also_links + self.config.related.cards
+        } else {
+            self.config.related.read_also_links
         }
-        let mut related = self.store.articles_by_ids(&ids).await?;
-        related.retain(|a| a.lang == article.lang);
-        Ok(related)
+    }
+
+    pub async fn related(&self, article: &Article) -> anyhow::Result<Vec<Article>> {
+        Ok(self
+            .related_all(std::slice::from_ref(article), true)
+            .await?
+            .pop()
+            .unwrap_or_default())
     }
 
     pub async fn prepare(&self, article: &Article) -> anyhow::Result<Prepared> {
         let related = self.related(article).await?;
+        Ok(self.place_read_also(article, related))
+    }
+
+    /// The "read also" links placed in the body, the rest as cards.
+    fn place_read_also(&self, article: &Article, related: Vec<Article>) -> Prepared {
         let links = if article.read_also {
             self.config.related.read_also_links
         } else {
@@ -127,11 +168,11 @@ impl Newsroom {
             .take(self.config.related.cards)
             .cloned()
             .collect();
-        Ok(Prepared {
+        Prepared {
             related,
             cards,
             body,
-        })
+        }
     }
 
     /// An article's body as readers get it: "read also" in place, shortcodes
@@ -161,34 +202,92 @@ impl Newsroom {
         }))
     }
 
-    /// The most-read widget's articles: the last 24 hours in `lang`.
+    /// The most-read widget's articles: the last 24 hours in `lang`,
+    /// without `except` (the article the reader is on). Kept until the
+    /// next flush or change: every page of a language shows the same list.
     pub async fn most_read(
         &self,
         lang: crate::model::Lang,
         limit: usize,
         except: Option<i64>,
     ) -> anyhow::Result<Vec<Article>> {
-        let mut q = MostReadQuery::new(Window::Day, limit);
-        q.lang = Some(lang);
-        q.exclude_articles = except.into_iter().collect();
-        Ok(self
-            .stats
-            .top(&q)
-            .await?
-            .into_iter()
-            .map(|(a, _)| a)
+        let stamp = (self.store.version(), self.stats.generation(), limit);
+        let cached = {
+            let widgets = self.widgets.lock().unwrap_or_else(|e| e.into_inner());
+            widgets
+                .get(&lang)
+                .filter(|(at, _)| *at == stamp)
+                .map(|(_, list)| list.clone())
+        };
+        let list = match cached {
+            Some(list) => list,
+            None => {
+                // One more than shown, for the page that is itself on the list.
+                let mut q = MostReadQuery::new(Window::Day, limit + 1);
+                q.lang = Some(lang);
+                let list: Arc<Vec<Article>> = Arc::new(
+                    self.stats
+                        .top(&q)
+                        .await?
+                        .into_iter()
+                        .map(|(a, _)| a)
+                        .collect(),
+                );
+                let mut widgets = self.widgets.lock().unwrap_or_else(|e| e.into_inner());
+                widgets.insert(lang, (stamp, list.clone()));
+                list
+            }
+        };
+        Ok(list
+            .iter()
+            .filter(|a| Some(a.id) != except)
+            .take(limit)
+            .cloned()
             .collect())
     }
 
-    /// A published article in the API's shape, by id.
-    pub async fn article_json_by_id(&self, id: i64) -> anyhow::Result<Option<serde_json::Value>> {
-        if let Some(json) = self.cached_json(id) {
-            return Ok(Some(json));
+    /// Sections in their editorial order, named in `lang`: the navigation
+    /// of every page, read once per change.
+    pub async fn sections(&self, lang: crate::model::Lang) -> anyhow::Result<Arc<Vec<Section>>> {
+        let version = self.store.version();
+        if let Some((at, list)) = self
+            .navigation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&lang)
+        {
+            if *at == version {
+                return Ok(list.clone());
+            }
         }
-        match self.store.article_by_id(id).await? {
-            Some(article) => Ok(Some(self.article_json(&article).await?)),
-            None => Ok(None),
+        let list = Arc::new(self.store.sections(lang).await?);
+        self.navigation
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(lang, (version, list.clone()));
+        Ok(list)
+    }
+
+    /// Published articles in the API's shape, by id, in order; unknown or
+    /// unpublished ids are left out. Cached ones cost no query.
+    pub async fn articles_json_by_ids(
+        &self,
+        ids: &[i64],
+    ) -> anyhow::Result<Vec<serde_json::Value>> {
+        let missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|&id| self.cached_json(id).is_none())
+            .collect();
+        let mut found: HashMap<i64, serde_json::Value> = HashMap::new();
+        let articles = self.store.articles_by_ids(&missing).await?;
+        for (a, json) in articles.iter().zip(self.articles_json(&articles).await?) {
+            found.insert(a.id, json);
         }
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id).or_else(|| self.cached_json(*id)))
+            .collect())
     }
 
     fn cached_json(&self, id: i64) -> Option<serde_json::Value> {
@@ -202,24 +301,49 @@ impl Newsroom {
     /// page (until a change, or `page_cache_seconds`): lists such as most
     /// read change every second, the articles in them far less often.
     pub async fn article_json(&self, article: &Article) -> anyhow::Result<serde_json::Value> {
+        let mut one = self.articles_json(std::slice::from_ref(article)).await?;
+        Ok(one.pop().unwrap_or_default())
+    }
+
+    /// Articles in the API's shape, in order: those not cached are prepared
+    /// together (their related articles in one go), so a page of a hundred
+    /// costs a handful of queries.
+    pub async fn articles_json(
+        &self,
+        articles: &[Article],
+    ) -> anyhow::Result<Vec<serde_json::Value>> {
         let version = self.store.version();
-        if let Some(json) = self.cached_json(article.id) {
-            return Ok(json);
+        let mut out: Vec<Option<serde_json::Value>> =
+            articles.iter().map(|a| self.cached_json(a.id)).collect();
+        let missing: Vec<Article> = articles
+            .iter()
+            .zip(&out)
+            .filter(|(_, cached)| cached.is_none())
+            .map(|(a, _)| a.clone())
+            .collect();
+        let mut made: HashMap<i64, serde_json::Value> = HashMap::new();
+        for (article, related) in missing.iter().zip(self.related_all(&missing, false).await?) {
+            let prepared = self.place_read_also(article, related);
+            let body = self.body(article, &prepared).await?;
+            let json = crate::render::article_json(article, &self.views, &body);
+            let weight =
+                (2 * body.len() + article.headline.len() + article.standfirst.len() + 2048) as u64;
+            self.json_cache.insert(
+                article.id,
+                Arc::new(CachedJson {
+                    version,
+                    made: Instant::now(),
+                    weight,
+                    json: json.clone(),
+                }),
+            );
+            made.insert(article.id, json);
         }
-        let prepared = self.prepare(article).await?;
-        let body = self.body(article, &prepared).await?;
-        let json = crate::render::article_json(article, &self.views, &body);
-        let weight =
-            (2 * body.len() + article.headline.len() + article.standfirst.len() + 2048) as u64;
-        self.json_cache.insert(
-            article.id,
-            Arc::new(CachedJson {
-                version,
-                made: Instant::now(),
-                weight,
-                json: json.clone(),
-            }),
-        );
-        Ok(json)
+        for (slot, a) in out.iter_mut().zip(articles) {
+            if slot.is_none() {
+                *slot = made.remove(&a.id);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
     }
 }

@@ -13,17 +13,14 @@ mod most_read;
 mod visitor;
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::http::HeaderMap;
-
 pub use counts::{hour_of, Hour, Window};
 pub use metrics::Metrics;
 pub use most_read::{MostReadQuery, SectionRef};
-pub use visitor::{Rejection, SESSION_COOKIE};
+pub use visitor::{Hit, Rejection, SESSION_COOKIE};
 
 use crate::config::StatsConfig;
 use crate::store::{ArticleMeta, Store};
@@ -116,8 +113,8 @@ impl Stats {
 
     /// Counts one hit for `article` if it comes from a reader reading it for
     /// the first time in the dedupe period.
-    pub fn hit(&self, article: i64, headers: &HeaderMap, peer: IpAddr) -> Result<(), Rejection> {
-        let outcome = self.screen_hit(article, headers, peer);
+    pub fn hit(&self, hit: &Hit<'_>) -> Result<(), Rejection> {
+        let outcome = self.screen_hit(hit);
         match outcome {
             Ok(()) => self.metrics.accepted.fetch_add(1, Ordering::Relaxed),
             Err(reason) => self
@@ -135,8 +132,9 @@ impl Stats {
             .fetch_add(1, Ordering::Relaxed);
     }
 
-    fn screen_hit(&self, article: i64, headers: &HeaderMap, peer: IpAddr) -> Result<(), Rejection> {
-        let ua = screen(headers, &self.bots)?;
+    fn screen_hit(&self, hit: &Hit<'_>) -> Result<(), Rejection> {
+        let article = hit.article;
+        let ua = screen(hit, &self.bots)?;
         let now = now_secs();
         {
             let live = self.live.read().unwrap_or_else(|e| e.into_inner());
@@ -145,7 +143,7 @@ impl Stats {
                 _ => return Err(Rejection::UnknownArticle),
             }
         }
-        let address = client_address(peer, headers, &self.config.trusted_proxies);
+        let address = client_address(hit, &self.config.trusted_proxies);
         {
             let mut v = self.visitors.lock().unwrap_or_else(|e| e.into_inner());
             v.salt.rotate(now.div_euclid(86_400));

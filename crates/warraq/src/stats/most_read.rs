@@ -86,8 +86,8 @@ impl Stats {
     pub async fn top(&self, q: &MostReadQuery) -> anyhow::Result<Vec<(Article, u64)>> {
         let ranked = self.most_read(q);
         let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
-        let mut articles = self.store.articles_by_ids(&ids).await?.into_iter();
-        // articles_by_ids keeps the order and drops only articles that have
+        let mut articles = self.store.cards_by_ids(&ids).await?.into_iter();
+        // cards_by_ids keeps the order and drops only articles that have
         // just been unpublished; pair each remaining one with its views.
         let mut out = Vec::with_capacity(ranked.len());
         let mut next = articles.next();

@@ -9,7 +9,23 @@ use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 
 use aho_corasick::AhoCorasick;
-use axum::http::{header, HeaderMap};
+
+/// A view hit as the web layer hands it over: what the request said, as
+/// plain values. Counting decides what they mean.
+#[derive(Clone, Debug)]
+pub struct Hit<'a> {
+    pub article: i64,
+    pub user_agent: Option<&'a str>,
+    /// Values of the headers browsers use to announce a prefetch or a
+    /// prerender (`Sec-Purpose`, `Purpose`, `X-Purpose`, `X-Moz`).
+    pub purposes: Vec<&'a str>,
+    /// Names of the cookies the request carries.
+    pub cookies: Vec<&'a str>,
+    /// The address the connection came from.
+    pub peer: IpAddr,
+    /// `X-Forwarded-For`, nearest proxy last, as sent.
+    pub forwarded_for: Vec<IpAddr>,
+}
 
 /// Why a hit was not counted; also the label of the rejection counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,38 +110,24 @@ impl Bots {
     }
 }
 
-/// Checks a hit's headers; `Ok(user_agent)` when it may be a reader.
-pub fn screen<'h>(headers: &'h HeaderMap, bots: &Bots) -> Result<&'h str, Rejection> {
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
+/// Checks who sent a hit; `Ok(user_agent)` when it may be a reader.
+pub fn screen<'h>(hit: &Hit<'h>, bots: &Bots) -> Result<&'h str, Rejection> {
+    let ua = hit
+        .user_agent
         .map(str::trim)
         .filter(|ua| !ua.is_empty())
         .ok_or(Rejection::NoUserAgent)?;
     if bots.is_bot(ua) {
         return Err(Rejection::Bot);
     }
-    let prefetch = ["purpose", "sec-purpose", "x-purpose", "x-moz"]
-        .iter()
-        .any(|name| {
-            headers
-                .get(*name)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| {
-                    let v = v.to_ascii_lowercase();
-                    v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
-                })
-        });
+    let prefetch = hit.purposes.iter().any(|v| {
+        let v = v.to_ascii_lowercase();
+        v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
+    });
     if prefetch {
         return Err(Rejection::Prefetch);
     }
-    let signed_in = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim().split('=').next() == Some(SESSION_COOKIE));
-    if signed_in {
+    if hit.cookies.contains(&SESSION_COOKIE) {
         return Err(Rejection::NewsroomUser);
     }
     Ok(ua)
@@ -133,22 +135,16 @@ pub fn screen<'h>(headers: &'h HeaderMap, bots: &Bots) -> Result<&'h str, Reject
 
 /// The client's address: the peer, or — when the peer is a trusted proxy —
 /// the nearest address in `X-Forwarded-For` that is not itself trusted.
-pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
+pub fn client_address(hit: &Hit<'_>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&hit.peer) {
+        return hit.peer;
     }
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
+    hit.forwarded_for
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
-        .collect();
-    forwarded
-        .into_iter()
         .rev()
         .find(|a| !trusted.contains(a))
-        .unwrap_or(peer)
+        .copied()
+        .unwrap_or(hit.peer)
 }
 
 /// The daily salt: a random hashing key, never written anywhere.
@@ -190,31 +186,27 @@ impl Salt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
 
     const FIREFOX: &str = "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0";
+
+    fn hit(user_agent: Option<&str>) -> Hit<'_> {
+        Hit {
+            article: 1,
+            user_agent,
+            purposes: Vec::new(),
+            cookies: Vec::new(),
+            peer: "192.0.2.1".parse().unwrap(),
+            forwarded_for: Vec::new(),
+        }
+    }
 
     #[test]
     fn readers_bots_prefetches_and_staff() {
         let bots = Bots::load(None).unwrap();
         assert!(bots.patterns() > 50);
-        assert_eq!(
-            screen(&headers(&[("user-agent", FIREFOX)]), &bots),
-            Ok(FIREFOX)
-        );
-        assert_eq!(screen(&headers(&[]), &bots), Err(Rejection::NoUserAgent));
-        assert_eq!(
-            screen(&headers(&[("user-agent", "  ")]), &bots),
-            Err(Rejection::NoUserAgent)
-        );
+        assert_eq!(screen(&hit(Some(FIREFOX)), &bots), Ok(FIREFOX));
+        assert_eq!(screen(&hit(None), &bots), Err(Rejection::NoUserAgent));
+        assert_eq!(screen(&hit(Some("  ")), &bots), Err(Rejection::NoUserAgent));
         for ua in [
             "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
             "facebookexternalhit/1.1",
@@ -223,35 +215,23 @@ mod tests {
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36",
             "WhatsApp/2.23.20.0",
         ] {
-            assert_eq!(screen(&headers(&[("user-agent", ua)]), &bots), Err(Rejection::Bot), "{ua}");
+            assert_eq!(screen(&hit(Some(ua)), &bots), Err(Rejection::Bot), "{ua}");
         }
-        assert_eq!(
-            screen(
-                &headers(&[
-                    ("user-agent", FIREFOX),
-                    ("sec-purpose", "prefetch;prerender")
-                ]),
-                &bots
-            ),
-            Err(Rejection::Prefetch)
-        );
-        assert_eq!(
-            screen(
-                &headers(&[
-                    ("user-agent", FIREFOX),
-                    ("cookie", "a=1; warraq_session=xyz")
-                ]),
-                &bots
-            ),
-            Err(Rejection::NewsroomUser)
-        );
-        assert_eq!(
-            screen(
-                &headers(&[("user-agent", FIREFOX), ("cookie", "warraq_sessionx=1")]),
-                &bots
-            ),
-            Ok(FIREFOX)
-        );
+        let prefetch = Hit {
+            purposes: vec!["prefetch;prerender"],
+            ..hit(Some(FIREFOX))
+        };
+        assert_eq!(screen(&prefetch, &bots), Err(Rejection::Prefetch));
+        let staff = Hit {
+            cookies: vec!["a", SESSION_COOKIE],
+            ..hit(Some(FIREFOX))
+        };
+        assert_eq!(screen(&staff, &bots), Err(Rejection::NewsroomUser));
+        let lookalike = Hit {
+            cookies: vec!["warraq_sessionx"],
+            ..hit(Some(FIREFOX))
+        };
+        assert_eq!(screen(&lookalike, &bots), Ok(FIREFOX));
     }
 
     #[test]
@@ -265,16 +245,24 @@ mod tests {
     #[test]
     fn forwarded_for_only_from_trusted_proxies() {
         let proxy: IpAddr = "127.0.0.1".parse().unwrap();
-        let h = headers(&[("x-forwarded-for", "203.0.113.9, 10.0.0.2")]);
-        let stranger: IpAddr = "198.51.100.1".parse().unwrap();
-        assert_eq!(client_address(stranger, &h, &[proxy]), stranger);
         let inner: IpAddr = "10.0.0.2".parse().unwrap();
-        assert_eq!(client_address(proxy, &h, &[proxy]), inner);
+        let stranger: IpAddr = "198.51.100.1".parse().unwrap();
+        let via = |peer| Hit {
+            peer,
+            forwarded_for: vec!["203.0.113.9".parse().unwrap(), inner],
+            ..hit(Some(FIREFOX))
+        };
+        assert_eq!(client_address(&via(stranger), &[proxy]), stranger);
+        assert_eq!(client_address(&via(proxy), &[proxy]), inner);
         assert_eq!(
-            client_address(proxy, &h, &[proxy, inner]),
+            client_address(&via(proxy), &[proxy, inner]),
             "203.0.113.9".parse::<IpAddr>().unwrap()
         );
-        assert_eq!(client_address(proxy, &headers(&[]), &[proxy]), proxy);
+        let direct = Hit {
+            peer: proxy,
+            ..hit(Some(FIREFOX))
+        };
+        assert_eq!(client_address(&direct, &[proxy]), proxy);
     }
 
     #[test]

@@ -33,6 +33,18 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    fn parse(kind: &str) -> Option<ChangeKind> {
+        [
+            ChangeKind::Created,
+            ChangeKind::Updated,
+            ChangeKind::Published,
+            ChangeKind::Unpublished,
+            ChangeKind::Deleted,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Created => "created",
@@ -128,6 +140,21 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get::<i64, _>("seq")? as u64)
+    }
+
+    /// The latest change logged for `article`: its position and kind.
+    pub async fn last_change_of(&self, article: i64) -> anyhow::Result<Option<(u64, ChangeKind)>> {
+        let row = sqlx::query(
+            "SELECT seq, kind FROM changes WHERE article_id = $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(article)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let kind: String = row.try_get("kind")?;
+        let kind = ChangeKind::parse(&kind)
+            .ok_or_else(|| anyhow::anyhow!("change log: unknown kind {kind:?}"))?;
+        Ok(Some((row.try_get::<i64, _>("seq")? as u64, kind)))
     }
 
     /// The articles changed after position `after` up to `until`, each once,

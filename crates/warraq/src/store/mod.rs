@@ -91,6 +91,13 @@ impl Store {
                     sqlx::query("PRAGMA foreign_keys = ON")
                         .execute(&mut *conn)
                         .await?;
+                    // Reads through a shared memory map instead of a read()
+                    // into each connection's page cache: first renders of
+                    // a large archive touch pages all over the file, and
+                    // mapped pages are the kernel's to keep or drop.
+                    sqlx::query("PRAGMA mmap_size = 1073741824")
+                        .execute(&mut *conn)
+                        .await?;
                     Ok(())
                 })
             });
@@ -175,8 +182,20 @@ fn parse_column<T: FromStr<Err = String>>(row: &AnyRow, column: &str) -> anyhow:
     T::from_str(&raw).map_err(|e| anyhow::anyhow!("column {column}: {e}"))
 }
 
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
 fn timestamp(seconds: i64) -> anyhow::Result<jiff::Timestamp> {
     jiff::Timestamp::from_second(seconds).context("timestamp out of range")
+}
+
+/// `sql` with each of `ids` bound in order.
+fn bind_ids<'q>(
+    sql: &'q str,
+    ids: &'q [i64],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    ids.iter().fold(sqlx::query(sql), |q, id| q.bind(*id))
 }
 
 /// `$first, $first+1, …` for `n` values: the IN lists of batched lookups.

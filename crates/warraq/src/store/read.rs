@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{parse_column, placeholders, timestamp, Store};
+use super::{bind_ids, now, parse_column, placeholders, timestamp, Backend, Store};
 use crate::model::{Article, Author, Cover, Lang, Section, Status, Tag};
 
 /// Which articles a list holds.
@@ -39,6 +39,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page holding `items` instead.
+    fn with<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
+    }
+
     pub fn pages(&self) -> u32 {
         (self.total.div_ceil(self.per_page.max(1) as u64)).max(1) as u32
     }
@@ -47,10 +57,15 @@ impl<T> Page<T> {
 const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
      a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
 
+/// The same without the body: what lists, cards and links show. Bodies
+/// are most of an article's bytes.
+pub(super) const CARD_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, '' AS body_html, \
+     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
+
 /// Published, and due: what every public read returns. Checked on the rows
 /// a key lookup found rather than in its SQL, which would tempt SQLite's
 /// planner to walk the status index instead of the key.
-fn visible(a: &Article, now: i64) -> bool {
+pub(super) fn visible(a: &Article, now: i64) -> bool {
     a.status == Status::Published && a.published_at.as_second() <= now
 }
 
@@ -116,8 +131,14 @@ fn bind_list<'q>(
 impl Store {
     /// A published article by its language and slug.
     pub async fn article_by_slug(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<Article>> {
-        let sql =
-            format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.slug = $2");
+        let sql = article_sql(
+            self.backend,
+            ARTICLE_COLUMNS,
+            "",
+            "a.lang = $1 AND a.slug = $2",
+            "",
+            "",
+        );
         let row = sqlx::query(&sql)
             .bind(lang.code())
             .bind(slug)
@@ -128,7 +149,7 @@ impl Store {
 
     /// A published article by id.
     pub async fn article_by_id(&self, id: i64) -> anyhow::Result<Option<Article>> {
-        let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id = $1");
+        let sql = article_sql(self.backend, ARTICLE_COLUMNS, "", "a.id = $1", "", "");
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -139,21 +160,36 @@ impl Store {
     /// Published articles by id, in the order of `ids`; unknown or
     /// unpublished ids are left out.
     pub async fn articles_by_ids(&self, ids: &[i64]) -> anyhow::Result<Vec<Article>> {
+        self.by_ids(ids, ARTICLE_COLUMNS).await
+    }
+
+    /// The same without their bodies (`body_html` is empty): for lists,
+    /// cards, links and most read.
+    pub async fn cards_by_ids(&self, ids: &[i64]) -> anyhow::Result<Vec<Article>> {
+        self.by_ids(ids, CARD_COLUMNS).await
+    }
+
+    async fn by_ids(&self, ids: &[i64], columns: &str) -> anyhow::Result<Vec<Article>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({})",
-            placeholders(1, ids.len())
+        let sql = article_sql(
+            self.backend,
+            columns,
+            "",
+            &format!("a.id IN ({})", placeholders(1, ids.len())),
+            "",
+            "",
         );
-        let rows = bind_all(&sql, ids).fetch_all(&self.pool).await?;
+        let rows = bind_ids(&sql, ids).fetch_all(&self.pool).await?;
         let now = now();
-        let mut found: HashMap<i64, Article> = self
-            .hydrate(rows, now)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
+        let mut found = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let a = article_of_row(row)?;
+            if visible(&a, now) {
+                found.insert(a.id, a);
+            }
+        }
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
@@ -197,14 +233,27 @@ impl Store {
 
     async fn one(&self, row: Option<AnyRow>) -> anyhow::Result<Option<Article>> {
         let Some(row) = row else { return Ok(None) };
-        let mut articles = self.hydrate(vec![row], now()).await?;
-        Ok(articles.pop())
+        let a = article_of_row(&row)?;
+        Ok(visible(&a, now()).then_some(a))
     }
 
     /// Published articles, newest first, one page of them. The page's ids
     /// come from one index walked in order; its total is counted once per
     /// content version.
     pub async fn list_articles(&self, q: &ArticleQuery) -> anyhow::Result<Page<Article>> {
+        let page = self.list_ids(q).await?;
+        let items = self.articles_by_ids(&page.items).await?;
+        Ok(page.with(items))
+    }
+
+    /// The same page without bodies (see [`Store::cards_by_ids`]).
+    pub async fn list_cards(&self, q: &ArticleQuery) -> anyhow::Result<Page<Article>> {
+        let page = self.list_ids(q).await?;
+        let items = self.cards_by_ids(&page.items).await?;
+        Ok(page.with(items))
+    }
+
+    async fn list_ids(&self, q: &ArticleQuery) -> anyhow::Result<Page<i64>> {
         let now = now();
         let total = self.list_total(q.lang, q.filter, now).await?;
         let per_page = q.per_page.max(1);
@@ -217,13 +266,12 @@ impl Store {
                 "{} ORDER BY x.published_at DESC, {key} DESC LIMIT {per_page} OFFSET {offset}",
                 list_sql(&format!("{key} AS id"), q.lang, q.filter)
             );
-            let ids = bind_list(&sql, now, q.lang, q.filter)
+            bind_list(&sql, now, q.lang, q.filter)
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
                 .map(|r| r.try_get("id"))
-                .collect::<Result<Vec<i64>, _>>()?;
-            self.articles_by_ids(&ids).await?
+                .collect::<Result<Vec<i64>, _>>()?
         };
         Ok(Page {
             items,
@@ -261,17 +309,6 @@ impl Store {
         }
         totals.1.insert((lang, filter), n);
         Ok(n)
-    }
-
-    /// The articles an editor pinned as related to `id`, in order.
-    pub async fn related_pins(&self, id: i64) -> anyhow::Result<Vec<i64>> {
-        let rows = sqlx::query(
-            "SELECT related_id FROM article_related_pins WHERE article_id = $1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("related_id")?)).collect()
     }
 
     /// Sections in their editorial order, named in `lang`.
@@ -319,80 +356,68 @@ impl Store {
         .await?;
         row.as_ref().map(author_of_row).transpose()
     }
+}
 
-    /// Turns article rows into articles with their authors, sections and tags,
-    /// named in each article's own language: three queries for any number.
-    /// Rows that are not visible at `now` are left out.
-    async fn hydrate(&self, rows: Vec<AnyRow>, now: i64) -> anyhow::Result<Vec<Article>> {
-        let mut articles = rows
-            .iter()
-            .map(article_of_row)
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        articles.retain(|a| visible(a, now));
-        if articles.is_empty() {
-            return Ok(articles);
-        }
-        let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
-        let list = placeholders(1, ids.len());
+/// `SELECT` of articles with `columns` (full or card) matching
+/// `condition`, each row carrying its authors, sections and tags as JSON
+/// arrays, in order, named in the article's own language: one statement
+/// and one row per article, however many bylines and tags.
+///
+/// `join` and `extra` (columns) let a caller rank articles by something
+/// else; `order` ends the statement.
+pub(super) fn article_sql(
+    backend: Backend,
+    columns: &str,
+    join: &str,
+    condition: &str,
+    extra: &str,
+    order: &str,
+) -> String {
+    let authors = json_list(
+        backend,
+        "au.id, au.slug, COALESCE(p.name, f.name, au.slug), COALESCE(p.role, f.role, ''), \
+         COALESCE(p.bio, f.bio, '')",
+        &format!(
+            "FROM article_authors x JOIN authors au ON au.id = x.author_id {} \
+             WHERE x.article_id = a.id",
+            author_profile_joins("a.lang")
+        ),
+    );
+    let sections = json_list(
+        backend,
+        &format!("s.id, s.slug, {}", localized_section_name("a.lang")),
+        "FROM article_sections x JOIN sections s ON s.id = x.section_id WHERE x.article_id = a.id",
+    );
+    let tags = json_list(
+        backend,
+        "t.id, t.slug, t.name",
+        "FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id",
+    );
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(", {extra}")
+    };
+    format!(
+        "SELECT {columns}, {authors} AS authors_json, {sections} AS sections_json, \
+         {tags} AS tags_json{extra} FROM articles a {join} WHERE {condition} {order}"
+    )
+}
 
-        let authors_sql = format!(
-            "SELECT x.article_id, {AUTHOR_COLUMNS} FROM article_authors x \
-             JOIN articles art ON art.id = x.article_id JOIN authors au ON au.id = x.author_id \
-             {profiles} WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position",
-            profiles = author_profile_joins("art.lang")
-        );
-        let mut authors: HashMap<i64, Vec<Author>> = HashMap::new();
-        for row in bind_all(&authors_sql, &ids).fetch_all(&self.pool).await? {
-            authors
-                .entry(row.try_get("article_id")?)
-                .or_default()
-                .push(author_of_row(&row)?);
-        }
-
-        let sections_sql = format!(
-            "SELECT x.article_id, s.id, s.slug, {name} AS name FROM article_sections x \
-             JOIN articles art ON art.id = x.article_id JOIN sections s ON s.id = x.section_id \
-             WHERE x.article_id IN ({list}) ORDER BY x.article_id, x.position",
-            name = localized_section_name("art.lang")
-        );
-        let mut sections: HashMap<i64, Vec<Section>> = HashMap::new();
-        for row in bind_all(&sections_sql, &ids).fetch_all(&self.pool).await? {
-            sections
-                .entry(row.try_get("article_id")?)
-                .or_default()
-                .push(section_of_row(&row)?);
-        }
-
-        let tags_sql = format!(
-            "SELECT x.article_id, t.id, t.slug, t.name FROM article_tags x \
-             JOIN tags t ON t.id = x.tag_id WHERE x.article_id IN ({list}) \
-             ORDER BY x.article_id, x.position"
-        );
-        let mut tags: HashMap<i64, Vec<Tag>> = HashMap::new();
-        for row in bind_all(&tags_sql, &ids).fetch_all(&self.pool).await? {
-            tags.entry(row.try_get("article_id")?)
-                .or_default()
-                .push(tag_of_row(&row)?);
-        }
-
-        for a in &mut articles {
-            a.authors = authors.remove(&a.id).unwrap_or_default();
-            a.sections = sections.remove(&a.id).unwrap_or_default();
-            a.tags = tags.remove(&a.id).unwrap_or_default();
-        }
-        Ok(articles)
+/// A JSON array (as text) of `[elements…]` for each row of `from`, in the
+/// order of `x.position`: the same idea in each backend's words.
+fn json_list(backend: Backend, elements: &str, from: &str) -> String {
+    match backend {
+        // json(j): the subquery loses the JSON subtype of json_array().
+        Backend::Sqlite => format!(
+            "(SELECT json_group_array(json(j)) FROM \
+             (SELECT json_array({elements}) AS j {from} ORDER BY x.position))"
+        ),
+        Backend::Postgres => format!(
+            "(SELECT COALESCE(CAST(json_agg(json_build_array({elements}) ORDER BY x.position) AS TEXT), '[]') \
+             {from})"
+        ),
     }
-}
-
-fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
-fn bind_all<'q>(
-    sql: &'q str,
-    ids: &'q [i64],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    ids.iter().fold(sqlx::query(sql), |q, id| q.bind(*id))
 }
 
 /// A section's name in the language `lang_expr`, falling back to Arabic,
@@ -416,7 +441,16 @@ fn author_profile_joins(lang_expr: &str) -> String {
     )
 }
 
-fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
+/// A JSON array column of [`article_sql`], as the tuples it holds.
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> anyhow::Result<Vec<T>> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("column {column}: {e}"))
+}
+
+pub(super) fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
     let cover_url: Option<String> = row.try_get("cover_url")?;
     Ok(Article {
         id: row.try_get("id")?,
@@ -425,9 +459,24 @@ fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
         headline: row.try_get("headline")?,
         standfirst: row.try_get("standfirst")?,
         body_html: row.try_get("body_html")?,
-        authors: Vec::new(),
-        sections: Vec::new(),
-        tags: Vec::new(),
+        authors: json_column(row, "authors_json")?
+            .into_iter()
+            .map(|(id, slug, name, role, bio)| Author {
+                id,
+                slug,
+                name,
+                role,
+                bio,
+            })
+            .collect(),
+        sections: json_column(row, "sections_json")?
+            .into_iter()
+            .map(|(id, slug, name)| Section { id, slug, name })
+            .collect(),
+        tags: json_column(row, "tags_json")?
+            .into_iter()
+            .map(|(id, slug, name)| Tag { id, slug, name })
+            .collect(),
         cover: match cover_url {
             Some(url) => Some(Cover {
                 url,
@@ -471,4 +520,155 @@ fn tag_of_row(row: &AnyRow) -> anyhow::Result<Tag> {
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
     })
+}
+
+/// The plans SQLite chooses for the reads every page makes. A plan that
+/// scans a table, or sorts a list instead of walking its index, is what
+/// made cold pages slow at 100,000 articles: this fails when one comes back.
+#[cfg(test)]
+mod plans {
+    use super::*;
+
+    /// Tables and the aliases the queries give them.
+    const TABLES: &[&str] = &[
+        "a",
+        "x",
+        "s",
+        "t",
+        "n",
+        "p",
+        "f",
+        "au",
+        "articles",
+        "changes",
+        "article_related",
+        "article_related_pins",
+        "article_sections",
+        "article_tags",
+        "article_authors",
+        "sections",
+        "section_names",
+        "authors",
+        "author_profiles",
+        "tags",
+    ];
+
+    /// `(what, SQL, how many values it binds, may it sort)`.
+    fn main_queries() -> Vec<(String, String, usize, bool)> {
+        let mut queries = vec![
+            // Each article's authors, sections and tags are few: sorting
+            // them by position is fine, scanning for them is not.
+            (
+                "article by slug".into(),
+                article_sql(
+                    Backend::Sqlite,
+                    ARTICLE_COLUMNS,
+                    "",
+                    "a.lang = $1 AND a.slug = $2",
+                    "",
+                    "",
+                ),
+                2,
+                true,
+            ),
+            (
+                "cards by ids".into(),
+                article_sql(
+                    Backend::Sqlite,
+                    CARD_COLUMNS,
+                    "",
+                    "a.id IN ($1, $2, $3)",
+                    "",
+                    "",
+                ),
+                3,
+                true,
+            ),
+            (
+                "changes since".into(),
+                "SELECT seq, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2".into(),
+                2,
+                false,
+            ),
+            (
+                "due articles".into(),
+                "SELECT id FROM articles WHERE status = 'published' AND published_at > $1 \
+                 AND published_at <= $2 ORDER BY id"
+                    .into(),
+                2,
+                true,
+            ),
+            (
+                "related cards".into(),
+                crate::store::related::related_cards_sql(Backend::Sqlite, 2),
+                3,
+                true,
+            ),
+        ];
+        for filter in [
+            ArticleFilter::All,
+            ArticleFilter::Section(1),
+            ArticleFilter::Tag(1),
+            ArticleFilter::Author(1),
+        ] {
+            for lang in [None, Some(Lang::Ar)] {
+                let (_, key, with_id) = list_source(filter);
+                let n = 1 + with_id.is_some() as usize + lang.is_some() as usize;
+                queries.push((
+                    format!("{filter:?} list, {lang:?}"),
+                    format!(
+                        "{} ORDER BY x.published_at DESC, {key} DESC LIMIT 12 OFFSET 120",
+                        list_sql(&format!("{key} AS id"), lang, filter)
+                    ),
+                    n,
+                    false,
+                ));
+                queries.push((
+                    format!("{filter:?} total, {lang:?}"),
+                    list_sql("COUNT(*) AS n", lang, filter),
+                    n,
+                    false,
+                ));
+            }
+        }
+        queries
+    }
+
+    #[tokio::test]
+    async fn main_queries_walk_indexes() {
+        let dir = std::env::temp_dir().join(format!("warraq-plans-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.join("p.db").display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        let mut bad = Vec::new();
+        for (what, sql, binds, may_sort) in main_queries() {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let rows = (0..binds)
+                .fold(sqlx::query(&explain), |q, i| q.bind(i as i64 + 1))
+                .fetch_all(&store.pool)
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}\n{sql}"));
+            let plan: Vec<String> = rows.iter().map(|r| r.try_get("detail").unwrap()).collect();
+            // Scanning a subquery's few rows (`SCAN (subquery-1)`, `SCAN
+            // rel`) is how SQLite reads them; scanning a table is the fault.
+            let scans = plan.iter().any(|d| {
+                d.strip_prefix("SCAN ")
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .is_some_and(|target| TABLES.contains(&target))
+            });
+            let sorts = plan.iter().any(|d| d.contains("TEMP B-TREE"));
+            if scans || (sorts && !may_sort) {
+                bad.push(format!("{what}:\n  {sql}\n  {}", plan.join("\n  ")));
+            }
+        }
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            bad.is_empty(),
+            "plans that scan or sort:\n{}",
+            bad.join("\n")
+        );
+    }
 }

@@ -110,12 +110,13 @@ async fn most_read(
     let q = p.query(10)?;
     // Ids and views from memory; the articles from the JSON cache, so a
     // list re-ranked by a flush costs no database query in steady state.
-    let mut articles = Vec::new();
-    for (id, views) in app.stats.most_read(&q) {
-        if let Some(mut json) = app.article_json_by_id(id).await? {
-            json["views"] = json!(views);
-            articles.push(json);
-        }
+    let ranked = app.stats.most_read(&q);
+    let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
+    let views: std::collections::HashMap<i64, u64> = ranked.into_iter().collect();
+    let mut articles = app.articles_json_by_ids(&ids).await?;
+    for json in &mut articles {
+        let id = json["id"].as_i64().unwrap_or_default();
+        json["views"] = json!(views.get(&id).copied().unwrap_or(0));
     }
     Ok(Json(json!({ "window": q.window.name(), "articles": articles })).into_response())
 }
@@ -189,10 +190,7 @@ async fn articles(
             per_page,
         })
         .await?;
-    let mut articles = Vec::with_capacity(list.items.len());
-    for a in &list.items {
-        articles.push(app.article_json(a).await?);
-    }
+    let articles = app.articles_json(&list.items).await?;
     Ok(
         Json(json!({ "articles": articles, "page": list.page, "total": list.total }))
             .into_response(),
@@ -222,7 +220,7 @@ async fn search(
     let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
     let articles: std::collections::HashMap<i64, crate::model::Article> = app
         .store
-        .articles_by_ids(&ids)
+        .cards_by_ids(&ids)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
@@ -245,11 +243,14 @@ async fn search(
 
 async fn related(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
     let a = published(&app, &id).await?;
-    let related = app.related(&a).await?;
-    let mut articles = Vec::with_capacity(related.len());
-    for r in related.iter().take(app.config.related.cards.max(1)) {
-        articles.push(app.article_json(r).await?);
-    }
+    let ids: Vec<i64> = app
+        .related(&a)
+        .await?
+        .iter()
+        .take(app.config.related.cards.max(1))
+        .map(|r| r.id)
+        .collect();
+    let articles = app.articles_json_by_ids(&ids).await?;
     Ok(Json(json!({ "articles": articles })).into_response())
 }
 

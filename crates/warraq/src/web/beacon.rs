@@ -17,7 +17,7 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::AppState;
-use crate::stats::Rejection;
+use crate::stats::{Hit, Rejection};
 
 /// The smallest transparent GIF.
 const PIXEL: &[u8] = &[
@@ -80,7 +80,7 @@ async fn hit(
                 .into_response();
         }
     };
-    match app.stats.hit(beacon.id, &headers, peer.ip()) {
+    match app.stats.hit(&hit_of(beacon.id, &headers, peer)) {
         Err(Rejection::UnknownArticle) => {
             (StatusCode::NOT_FOUND, "no published article with this id\n").into_response()
         }
@@ -103,11 +103,44 @@ async fn hit_gif(
         app.stats.reject(Rejection::BadRequest);
         return (StatusCode::BAD_REQUEST, pixel_headers(), PIXEL).into_response();
     };
-    let status = match app.stats.hit(id, &headers, peer.ip()) {
+    let status = match app.stats.hit(&hit_of(id, &headers, peer)) {
         Err(Rejection::UnknownArticle) => StatusCode::NOT_FOUND,
         _ => StatusCode::OK,
     };
     (status, pixel_headers(), PIXEL).into_response()
+}
+
+/// What counting needs of a request, read from its headers.
+fn hit_of(article: i64, headers: &HeaderMap, peer: SocketAddr) -> Hit<'_> {
+    let values = |name: &str| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+    };
+    Hit {
+        article,
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok()),
+        purposes: ["sec-purpose", "purpose", "x-purpose", "x-moz"]
+            .into_iter()
+            .flat_map(values)
+            .collect(),
+        cookies: values("cookie")
+            .into_iter()
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.split('=').next())
+            .map(str::trim)
+            .collect(),
+        peer: peer.ip(),
+        forwarded_for: values("x-forwarded-for")
+            .into_iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect(),
+    }
 }
 
 fn pixel_headers() -> [(header::HeaderName, &'static str); 2] {
@@ -126,4 +159,33 @@ async fn metrics(State(app): State<AppState>) -> Response {
         app.stats.metrics.render(),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn headers_become_a_plain_hit() {
+        let mut h = HeaderMap::new();
+        for (name, value) in [
+            ("user-agent", "Mozilla/5.0 Firefox/128.0"),
+            ("sec-purpose", "prefetch"),
+            ("cookie", "a=1; warraq_session=xyz"),
+            ("x-forwarded-for", "203.0.113.9, 10.0.0.2"),
+            ("x-forwarded-for", "10.0.0.3"),
+        ] {
+            h.append(name, HeaderValue::from_static(value));
+        }
+        let hit = hit_of(7, &h, "127.0.0.1:5000".parse().unwrap());
+        assert_eq!(hit.article, 7);
+        assert_eq!(hit.user_agent, Some("Mozilla/5.0 Firefox/128.0"));
+        assert_eq!(hit.purposes, ["prefetch"]);
+        assert_eq!(hit.cookies, ["a", "warraq_session"]);
+        assert_eq!(
+            hit.forwarded_for,
+            ["203.0.113.9", "10.0.0.2", "10.0.0.3"].map(|a| a.parse::<std::net::IpAddr>().unwrap())
+        );
+    }
 }

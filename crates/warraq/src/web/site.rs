@@ -93,16 +93,16 @@ pub async fn base_context(
     let site = app.config.site(lang);
     // A page without navigation beats no page: the error page for a failing
     // database is rendered through here too.
-    let sections = app.store.sections(lang).await.unwrap_or_else(|e| {
+    let sections = app.newsroom.sections(lang).await.unwrap_or_else(|e| {
         tracing::warn!("navigation sections: {e:#}");
-        Vec::new()
+        Default::default()
     });
     let nav_sections: Vec<NavLink> = sections
-        .into_iter()
+        .iter()
         .map(|s| NavLink {
             url: urls.section(lang, &s.slug),
-            slug: s.slug,
-            name: s.name,
+            slug: s.slug.clone(),
+            name: s.name.clone(),
         })
         .collect();
     let other = match lang {
@@ -140,7 +140,7 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
     }
     let latest = app
         .store
-        .list_articles(&ArticleQuery {
+        .list_cards(&ArticleQuery {
             lang: Some(lang),
             filter: ArticleFilter::All,
             page: 1,
@@ -152,10 +152,10 @@ async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery
     // lead and latest blocks, or an earlier row, already show.
     let mut shown: std::collections::HashSet<i64> = latest.iter().map(|a| a.id).collect();
     let mut rows = Vec::new();
-    for section in app.store.sections(lang).await? {
+    for section in app.newsroom.sections(lang).await?.iter() {
         let candidates = app
             .store
-            .list_articles(&ArticleQuery {
+            .list_cards(&ArticleQuery {
                 lang: Some(lang),
                 filter: ArticleFilter::Section(section.id),
                 page: 1,
@@ -214,6 +214,61 @@ enum Kind {
     Author,
 }
 
+/// What a section, tag or author page (or feed) lists, found by its slug.
+struct Listed {
+    filter: ArticleFilter,
+    name: String,
+    /// The page's path.
+    path: String,
+    author: Option<crate::model::Author>,
+    /// The section's slug, for the navigation's current item.
+    section: Option<String>,
+}
+
+async fn listed(app: &AppState, lang: Lang, kind: Kind, slug: &str) -> Result<Listed, Failure> {
+    let urls = &app.views.urls;
+    Ok(match kind {
+        Kind::Section => {
+            let s = app
+                .store
+                .section(lang, slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
+            Listed {
+                filter: ArticleFilter::Section(s.id),
+                name: s.name,
+                path: urls.section(lang, &s.slug),
+                author: None,
+                section: Some(s.slug),
+            }
+        }
+        Kind::Tag => {
+            let tag = app.store.tag(lang, slug).await?.ok_or(Failure::NotFound)?;
+            Listed {
+                filter: ArticleFilter::Tag(tag.id),
+                name: tag.name,
+                path: urls.tag(lang, &tag.slug),
+                author: None,
+                section: None,
+            }
+        }
+        Kind::Author => {
+            let a = app
+                .store
+                .author(lang, slug)
+                .await?
+                .ok_or(Failure::NotFound)?;
+            Listed {
+                filter: ArticleFilter::Author(a.id),
+                name: a.name.clone(),
+                path: urls.author(lang, &a.slug),
+                author: Some(a),
+                section: None,
+            }
+        }
+    })
+}
+
 async fn listing(
     State(app): State<AppState>,
     lang: Lang,
@@ -222,54 +277,23 @@ async fn listing(
     RawQuery(query): RawQuery,
 ) -> PageResult {
     let page = page_param(query.as_deref())?;
-    let urls = &app.views.urls;
     let t = |key: &str| app.theme.text(lang, key);
-    let (filter, heading, path, author, current_section) = match kind {
-        Kind::Section => {
-            let s = app
-                .store
-                .section(lang, &slug)
-                .await?
-                .ok_or(Failure::NotFound)?;
-            let heading = t("section_title").replace("{name}", &s.name);
-            (
-                ArticleFilter::Section(s.id),
-                heading,
-                urls.section(lang, &s.slug),
-                None,
-                Some(s.slug),
-            )
-        }
-        Kind::Tag => {
-            let tag = app.store.tag(lang, &slug).await?.ok_or(Failure::NotFound)?;
-            let heading = t("tag_title").replace("{name}", &tag.name);
-            (
-                ArticleFilter::Tag(tag.id),
-                heading,
-                urls.tag(lang, &tag.slug),
-                None,
-                None,
-            )
-        }
-        Kind::Author => {
-            let a = app
-                .store
-                .author(lang, &slug)
-                .await?
-                .ok_or(Failure::NotFound)?;
-            let heading = a.name.clone();
-            (
-                ArticleFilter::Author(a.id),
-                heading,
-                urls.author(lang, &a.slug),
-                Some(a),
-                None,
-            )
-        }
+    let Listed {
+        filter,
+        name,
+        path,
+        author,
+        section,
+    } = listed(&app, lang, kind, &slug).await?;
+    let heading = match kind {
+        Kind::Section => t("section_title").replace("{name}", &name),
+        Kind::Tag => t("tag_title").replace("{name}", &name),
+        Kind::Author => name,
     };
+    let current_section = section;
     let list = app
         .store
-        .list_articles(&ArticleQuery {
+        .list_cards(&ArticleQuery {
             lang: Some(lang),
             filter,
             page,
@@ -348,10 +372,9 @@ impl SearchParams {
             } else {
                 jiff::civil::time(0, 0, 0, 0)
             };
-            let tz = jiff::tz::TimeZone::get(&app.config.time_zone).ok()?;
             Some(
                 date.to_datetime(time)
-                    .to_zoned(tz)
+                    .to_zoned(app.views.dates.time_zone().clone())
                     .ok()?
                     .timestamp()
                     .as_second(),
@@ -402,7 +425,7 @@ async fn search_page(
             total = results.total;
             pages = total.div_ceil(q.per_page).max(1);
             let ids: Vec<i64> = results.hits.iter().map(|h| h.id).collect();
-            let articles = app.store.articles_by_ids(&ids).await?;
+            let articles = app.store.cards_by_ids(&ids).await?;
             let snippets: std::collections::HashMap<i64, String> = results
                 .hits
                 .into_iter()
@@ -473,31 +496,15 @@ async fn feed(State(app): State<AppState>, lang: Lang, of: Option<(Kind, String)
     let site = app.config.site(lang);
     let (filter, title, page) = match &of {
         None => (ArticleFilter::All, site.name.clone(), urls.home(lang)),
-        Some((Kind::Section, slug)) => {
-            let s = app
-                .store
-                .section(lang, slug)
-                .await?
-                .ok_or(Failure::NotFound)?;
-            (
-                ArticleFilter::Section(s.id),
-                format!("{} — {}", site.name, s.name),
-                urls.section(lang, &s.slug),
-            )
-        }
-        Some((Kind::Author, slug)) => {
-            let a = app
-                .store
-                .author(lang, slug)
-                .await?
-                .ok_or(Failure::NotFound)?;
-            (
-                ArticleFilter::Author(a.id),
-                format!("{} — {}", site.name, a.name),
-                urls.author(lang, &a.slug),
-            )
-        }
         Some((Kind::Tag, _)) => return Err(Failure::NotFound),
+        Some((kind, slug)) => {
+            let listed = listed(&app, lang, *kind, slug).await?;
+            (
+                listed.filter,
+                format!("{} — {}", site.name, listed.name),
+                listed.path,
+            )
+        }
     };
     let articles = app
         .store

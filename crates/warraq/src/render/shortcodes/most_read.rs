@@ -230,21 +230,9 @@ pub fn views(sc: &Shortcode, ctx: &BodyContext<'_>) -> String {
 /// A count written for the page: thousands grouped (`12,345`; in Arabic with
 /// the Arabic thousands separator when Arabic-Indic digits are chosen).
 pub fn format_number(n: u64, lang: crate::model::Lang, digits: Digits) -> String {
-    let plain = n.to_string();
     let arabic = digits == Digits::ArabicIndic && lang == crate::model::Lang::Ar;
-    let sep = if arabic { '٬' } else { ',' };
-    let mut out = String::new();
-    for (i, c) in plain.chars().enumerate() {
-        if i > 0 && (plain.len() - i) % 3 == 0 {
-            out.push(sep);
-        }
-        out.push(if arabic {
-            char::from_u32(0x0660 + c.to_digit(10).unwrap_or(0)).unwrap_or(c)
-        } else {
-            c
-        });
-    }
-    out
+    let separator = if arabic { '٬' } else { ',' };
+    warraq_text::digits::grouped(n, Some(separator), arabic)
 }
 
 #[cfg(test)]

@@ -57,9 +57,11 @@ CREATE INDEX article_tags_list ON article_tags (tag_id, published_at DESC, artic
 CREATE INDEX article_authors_list ON article_authors (author_id, published_at DESC, article_id DESC, lang);
 
 -- Related articles, computed in the background when an article changes and
--- read as they are when a page is rendered: ids in order, comma-separated.
+-- read as they are when a page is rendered, most related first.
 CREATE TABLE article_related (
-    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    related_ids TEXT NOT NULL,
-    computed_at INTEGER NOT NULL
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    -- No foreign key: a list naming an article since deleted is read past.
+    related_id INTEGER NOT NULL,
+    PRIMARY KEY (article_id, position)
 );
