@@ -25,6 +25,13 @@ fn every_command_has_help() {
         &["--help"][..],
         &["serve", "--help"],
         &["migrate", "--help"],
+        &["explain", "--help"],
+        &["reindex", "--help"],
+        &["gen", "--help"],
+        &["lint", "--help"],
+        &["digest", "--help"],
+        &["stats", "top", "--help"],
+        &["text", "tokens", "--help"],
     ] {
         let out = warraq().args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -39,6 +46,36 @@ on_both_backends!(
     two_processes_sum_exactly_and_sigterm_loses_nothing,
     junk_query_strings_do_not_grow_memory,
 );
+
+/// `warraq explain` on a fresh database: every main query on an index.
+#[test]
+fn explain_lists_every_main_query_on_an_index() {
+    let dir = std::env::temp_dir().join(format!("warraq-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("e.db").display());
+    let out = warraq()
+        .args(["explain", "--database", &db])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for query in [
+        "article by slug",
+        "related cards",
+        "Section(1) list, Some(Ar)",
+    ] {
+        assert!(
+            stdout.contains(&format!("ok  {query}")),
+            "{query}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("SCANS OR SORTS"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
 async fn migrate_then_demo_then_refuse(backend: Backend) {
     let db = TestDb::new(backend).await;

@@ -41,6 +41,9 @@ enum Command {
     Digest(DigestArgs),
     /// List every article whose body has unknown or malformed shortcodes.
     Lint(DatabaseArg),
+    /// Show the database's plan for each main query, flagging any that
+    /// scans a table or sorts a list (exits non-zero then).
+    Explain(DatabaseArg),
     /// Rebuild the search index and every related-articles list from the database.
     Reindex(ReindexArgs),
     /// Generate a synthetic corpus into a database, for scale tests.
@@ -182,6 +185,7 @@ async fn main() -> std::process::ExitCode {
         Command::Stats(StatsCommand::Top(args)) => top(args).await,
         Command::Digest(args) => digest(args).await,
         Command::Lint(args) => lint(args).await,
+        Command::Explain(args) => explain(args).await,
         Command::Reindex(args) => reindex(args).await,
         #[cfg(feature = "gen")]
         Command::Gen(args) => generate(args).await,
@@ -291,6 +295,31 @@ async fn lint(args: DatabaseArg) -> anyhow::Result<()> {
     }
     eprintln!("{articles} articles checked, {found} shortcode problems");
     store.close().await;
+    Ok(())
+}
+
+async fn explain(args: DatabaseArg) -> anyhow::Result<()> {
+    let store = open(&args.database).await?;
+    let plans = store.explain().await?;
+    store.close().await;
+    let degraded = plans.iter().filter(|p| p.degraded).count();
+    for plan in &plans {
+        let verdict = if plan.degraded {
+            "SCANS OR SORTS"
+        } else {
+            "ok"
+        };
+        println!("{verdict:>14}  {}", plan.what);
+        for line in &plan.lines {
+            println!("                  {line}");
+        }
+    }
+    anyhow::ensure!(
+        degraded == 0,
+        "{degraded} of {} main queries scan a table or sort a list",
+        plans.len()
+    );
+    eprintln!("{} main queries, each on an index", plans.len());
     Ok(())
 }
 

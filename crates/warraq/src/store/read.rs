@@ -1,8 +1,8 @@
 //! Reads for the public site and the API. Only published articles whose
 //! publication time has come are ever returned from here.
 //!
-//! Every query here is meant to walk one index; `tests/plans.rs` asks
-//! SQLite for their plans and fails when one of them becomes a scan.
+//! Every query here is meant to walk one index; [`super::plans`] asks the
+//! database for their plans (`cargo test`, and `warraq explain`).
 
 use std::collections::HashMap;
 
@@ -54,7 +54,7 @@ impl<T> Page<T> {
     }
 }
 
-const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
+pub(super) const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
      a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
 
 /// The same without the body: what lists, cards and links show. Bodies
@@ -73,7 +73,9 @@ pub(super) fn visible(a: &Article, now: i64) -> bool {
 /// publication time. Section, tag and author lists read their junction
 /// table alone (it carries language and publication time); the whole
 /// edition reads `articles`.
-fn list_source(filter: ArticleFilter) -> (&'static str, &'static str, Option<(&'static str, i64)>) {
+pub(super) fn list_source(
+    filter: ArticleFilter,
+) -> (&'static str, &'static str, Option<(&'static str, i64)>) {
     match filter {
         ArticleFilter::All => ("articles x", "x.id", None),
         ArticleFilter::Section(id) => (
@@ -92,7 +94,7 @@ fn list_source(filter: ArticleFilter) -> (&'static str, &'static str, Option<(&'
 
 /// The SQL of a list: `SELECT {what} FROM … WHERE …`, with `$1` now, then
 /// the filter's id and the language when present, in that order.
-fn list_sql(what: &str, lang: Option<Lang>, filter: ArticleFilter) -> String {
+pub(super) fn list_sql(what: &str, lang: Option<Lang>, filter: ArticleFilter) -> String {
     let (table, _, key) = list_source(filter);
     let mut conditions = vec!["x.published_at <= $1".to_string()];
     let mut next = 2;
@@ -520,155 +522,4 @@ fn tag_of_row(row: &AnyRow) -> anyhow::Result<Tag> {
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
     })
-}
-
-/// The plans SQLite chooses for the reads every page makes. A plan that
-/// scans a table, or sorts a list instead of walking its index, is what
-/// made cold pages slow at 100,000 articles: this fails when one comes back.
-#[cfg(test)]
-mod plans {
-    use super::*;
-
-    /// Tables and the aliases the queries give them.
-    const TABLES: &[&str] = &[
-        "a",
-        "x",
-        "s",
-        "t",
-        "n",
-        "p",
-        "f",
-        "au",
-        "articles",
-        "changes",
-        "article_related",
-        "article_related_pins",
-        "article_sections",
-        "article_tags",
-        "article_authors",
-        "sections",
-        "section_names",
-        "authors",
-        "author_profiles",
-        "tags",
-    ];
-
-    /// `(what, SQL, how many values it binds, may it sort)`.
-    fn main_queries() -> Vec<(String, String, usize, bool)> {
-        let mut queries = vec![
-            // Each article's authors, sections and tags are few: sorting
-            // them by position is fine, scanning for them is not.
-            (
-                "article by slug".into(),
-                article_sql(
-                    Backend::Sqlite,
-                    ARTICLE_COLUMNS,
-                    "",
-                    "a.lang = $1 AND a.slug = $2",
-                    "",
-                    "",
-                ),
-                2,
-                true,
-            ),
-            (
-                "cards by ids".into(),
-                article_sql(
-                    Backend::Sqlite,
-                    CARD_COLUMNS,
-                    "",
-                    "a.id IN ($1, $2, $3)",
-                    "",
-                    "",
-                ),
-                3,
-                true,
-            ),
-            (
-                "changes since".into(),
-                "SELECT seq, article_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2".into(),
-                2,
-                false,
-            ),
-            (
-                "due articles".into(),
-                "SELECT id FROM articles WHERE status = 'published' AND published_at > $1 \
-                 AND published_at <= $2 ORDER BY id"
-                    .into(),
-                2,
-                true,
-            ),
-            (
-                "related cards".into(),
-                crate::store::related::related_cards_sql(Backend::Sqlite, 2),
-                3,
-                true,
-            ),
-        ];
-        for filter in [
-            ArticleFilter::All,
-            ArticleFilter::Section(1),
-            ArticleFilter::Tag(1),
-            ArticleFilter::Author(1),
-        ] {
-            for lang in [None, Some(Lang::Ar)] {
-                let (_, key, with_id) = list_source(filter);
-                let n = 1 + with_id.is_some() as usize + lang.is_some() as usize;
-                queries.push((
-                    format!("{filter:?} list, {lang:?}"),
-                    format!(
-                        "{} ORDER BY x.published_at DESC, {key} DESC LIMIT 12 OFFSET 120",
-                        list_sql(&format!("{key} AS id"), lang, filter)
-                    ),
-                    n,
-                    false,
-                ));
-                queries.push((
-                    format!("{filter:?} total, {lang:?}"),
-                    list_sql("COUNT(*) AS n", lang, filter),
-                    n,
-                    false,
-                ));
-            }
-        }
-        queries
-    }
-
-    #[tokio::test]
-    async fn main_queries_walk_indexes() {
-        let dir = std::env::temp_dir().join(format!("warraq-plans-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = Store::connect(&format!("sqlite://{}", dir.join("p.db").display()))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        let mut bad = Vec::new();
-        for (what, sql, binds, may_sort) in main_queries() {
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let rows = (0..binds)
-                .fold(sqlx::query(&explain), |q, i| q.bind(i as i64 + 1))
-                .fetch_all(&store.pool)
-                .await
-                .unwrap_or_else(|e| panic!("{what}: {e}\n{sql}"));
-            let plan: Vec<String> = rows.iter().map(|r| r.try_get("detail").unwrap()).collect();
-            // Scanning a subquery's few rows (`SCAN (subquery-1)`, `SCAN
-            // rel`) is how SQLite reads them; scanning a table is the fault.
-            let scans = plan.iter().any(|d| {
-                d.strip_prefix("SCAN ")
-                    .and_then(|rest| rest.split_whitespace().next())
-                    .is_some_and(|target| TABLES.contains(&target))
-            });
-            let sorts = plan.iter().any(|d| d.contains("TEMP B-TREE"));
-            if scans || (sorts && !may_sort) {
-                bad.push(format!("{what}:\n  {sql}\n  {}", plan.join("\n  ")));
-            }
-        }
-        store.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
-        assert!(
-            bad.is_empty(),
-            "plans that scan or sort:\n{}",
-            bad.join("\n")
-        );
-    }
 }
