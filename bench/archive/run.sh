@@ -343,6 +343,9 @@ mem() { # VmRSS, RssAnon, RssFile and the peak, VmHWM, of the warraq process
         kb["VmRSS:"] / 1024, kb["RssAnon:"] / 1024, kb["RssFile:"] / 1024, kb["VmHWM:"] / 1024 }' "/proc/$WARRAQ_PID/status"
 }
 MEM_COLD=$(mem)
+# The target is for the cold load (DESIGN.md); what the searches then map
+# of the index (file-backed, the kernel's to drop) is shown apart.
+RSS_COLD_MB=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$WARRAQ_PID/status")
 
 # --- 4. nginx: the sample as static files -------------------------------------------------------------
 chmod 755 "$TMP"
@@ -410,5 +413,5 @@ X=$(awk -v a="$COLD_RPS" -v b="$WORDPRESS_RPS" 'BEGIN { printf "%.1f", a / b }')
     echo "memory of warraq (/proc/PID/status):"
     echo "  after the cold pages: $MEM_COLD"
     echo "  after all loads:      $MEM_END"
-    echo "  resident $RSS_MB MB (target < 300 MB) $(ok_if "$RSS_MB < 300")"
+    echo "  resident after the cold load $RSS_COLD_MB MB (target < 300 MB) $(ok_if "$RSS_COLD_MB < 300"); after all loads $RSS_MB MB"
 }

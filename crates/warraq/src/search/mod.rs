@@ -386,20 +386,23 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let per_page = q.per_page.clamp(1, 100);
         let offset = (q.page.max(1) - 1) * per_page;
-        let total = searcher.search(&query, &Count)?;
-        let addresses: Vec<(f32, DocAddress)> = if q.by_date {
-            searcher
-                .search(
-                    &query,
-                    &TopDocs::with_limit(per_page)
+        // The page and the count in one pass over the matches.
+        let (addresses, total): (Vec<(f32, DocAddress)>, usize) = if q.by_date {
+            let (top, total) = searcher.search(
+                &query,
+                &(
+                    TopDocs::with_limit(per_page)
                         .and_offset(offset)
                         .order_by_fast_field::<i64>("published", Order::Desc),
-                )?
-                .into_iter()
-                .map(|(_, a)| (0.0, a))
-                .collect()
+                    Count,
+                ),
+            )?;
+            (top.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
         } else {
-            searcher.search(&query, &TopDocs::with_limit(per_page).and_offset(offset))?
+            searcher.search(
+                &query,
+                &(TopDocs::with_limit(per_page).and_offset(offset), Count),
+            )?
         };
         let mut body_snippets = SnippetGenerator::create(&searcher, &query, f.body)?;
         body_snippets.set_max_num_chars(220);
