@@ -171,13 +171,20 @@ child_ticks() { # run in this shell, not in $(...): a subshell has no children y
 # bench NAME URL PIDS [WRK_ARGS...]: a warm-up, then the measured run into
 # $TMP/NAME.wrk, with CPU use in $TMP/NAME.cpu. PIDS is a quoted list.
 bench() {
+    local name=$1 url=$2 pids=$3
+    shift 3
+    wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
+    measure "$name" "$url" "$pids" "$@"
+}
+# measure NAME URL PIDS [WRK_ARGS...]: the measured run alone, no warm-up.
+measure() {
     local name=$1 url=$2 pids=$3 m0 m1 p0 p1 c0 c1
     shift 3
-    # shellcheck disable=SC2086 # PIDS is a list
-    wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
     child_ticks >"$TMP/c0"
+    # shellcheck disable=SC2086 # PIDS is a list
     m0=$(machine_ticks); p0=$(proc_ticks $pids)
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$TMP/$name.wrk"
+    # shellcheck disable=SC2086
     m1=$(machine_ticks); p1=$(proc_ticks $pids)
     child_ticks >"$TMP/c1"
     c0=$(cat "$TMP/c0"); c1=$(cat "$TMP/c1")

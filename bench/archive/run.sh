@@ -313,20 +313,7 @@ while read -r p; do
 done <"$TMP/warm.txt"
 MACHINE=$(machine_line)
 say "cold article pages: wrk -t$THREADS -c$CONNS -d$DURATION over $COLD_URLS URLs, each at most once ..."
-# bench from lib.sh without its warm-up (which would use up the URLs).
-measure() { # measure NAME URL PIDS [WRK_ARGS...]
-    local name=$1 url=$2 pids=$3 m0 m1 p0 p1 c0 c1
-    shift 3
-    child_ticks >"$TMP/c0"
-    # shellcheck disable=SC2086 # PIDS is a list
-    m0=$(machine_ticks); p0=$(proc_ticks $pids)
-    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$TMP/$name.wrk"
-    # shellcheck disable=SC2086
-    m1=$(machine_ticks); p1=$(proc_ticks $pids)
-    child_ticks >"$TMP/c1"
-    c0=$(cat "$TMP/c0"); c1=$(cat "$TMP/c1")
-    echo "$m0 $m1 $p0 $p1 $c0 $c1" >"$TMP/$name.cpu"
-}
+# measure from lib.sh: no warm-up, which would use up the URLs.
 export THREADS URLS="$TMP/cold.txt" WRAP=0 EXHAUSTED="$TMP/cold.exhausted"
 measure cold "$W" "$WARRAQ_PID" -s "$HERE/urls.lua" --timeout 10s
 COLD_RPS=$(rps "$TMP/cold.wrk")

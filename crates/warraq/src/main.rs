@@ -387,6 +387,25 @@ fn progress_bar(what: &str) -> anyhow::Result<indicatif::ProgressBar> {
     ))
 }
 
+/// Runs `work` with a progress bar it reports `(done, total)` to; returns
+/// what it counted and the seconds it took.
+async fn with_progress<'a, F, Fut>(what: &str, work: F) -> anyhow::Result<(u64, f64)>
+where
+    F: FnOnce(Box<dyn FnMut(u64, u64) + 'a>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<u64>>,
+{
+    let bar = progress_bar(what)?;
+    let started = std::time::Instant::now();
+    let shown = bar.clone();
+    let n = work(Box::new(move |done, total| {
+        shown.set_length(total);
+        shown.set_position(done);
+    }))
+    .await?;
+    bar.finish();
+    Ok((n, started.elapsed().as_secs_f64()))
+}
+
 async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
     let config = Config::load(args.config.as_deref())?;
     let store = open(&args.database.database).await?;
@@ -395,16 +414,7 @@ async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
         &store,
     );
     let index = search::SearchIndex::open(store.clone(), &dir, config.search.stemming).await?;
-    let bar = progress_bar("indexed")?;
-    let started = std::time::Instant::now();
-    let n = index
-        .reindex(|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await?;
-    bar.finish();
-    let secs = started.elapsed().as_secs_f64();
+    let (n, secs) = with_progress("indexed", |p| index.reindex(p)).await?;
     println!(
         "indexed {n} articles in {secs:.1} s ({:.0} articles/s) into {}",
         n as f64 / secs.max(1e-9),
@@ -413,16 +423,7 @@ async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
     // Related articles are read, never computed, when a page is served:
     // compute them all now rather than leave a large archive to the
     // server's background backfill.
-    let bar = progress_bar("related articles")?;
-    let started = std::time::Instant::now();
-    let n = index
-        .relate_all(|done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await?;
-    bar.finish();
-    let secs = started.elapsed().as_secs_f64();
+    let (n, secs) = with_progress("related articles", |p| index.relate_all(p)).await?;
     println!(
         "related articles for {n} articles in {secs:.1} s ({:.0} articles/s)",
         n as f64 / secs.max(1e-9)

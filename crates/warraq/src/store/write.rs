@@ -92,41 +92,47 @@ impl Store {
     /// Publishes or unpublishes an article. Returns false for an unknown id.
     pub async fn set_status(&self, id: i64, status: Status) -> anyhow::Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE articles SET status = $1 WHERE id = $2")
+        let rows = sqlx::query("UPDATE articles SET status = $1 WHERE id = $2")
             .bind(status.as_str())
             .bind(id)
             .execute(&mut *tx)
             .await?
-            .rows_affected()
-            > 0;
-        if !done {
-            return Ok(false);
-        }
-        sync_listings(&mut tx, id).await?;
+            .rows_affected();
         let kind = match status {
             Status::Published => ChangeKind::Published,
             Status::Draft => ChangeKind::Unpublished,
         };
-        self.commit_changes(tx, &[id], kind).await?;
-        Ok(true)
+        self.commit_listed(tx, rows, id, kind).await
     }
 
     /// Moves an article's publication time (rescheduling it, or dating it
     /// back). Returns false for an unknown id.
     pub async fn set_published_at(&self, id: i64, at: jiff::Timestamp) -> anyhow::Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("UPDATE articles SET published_at = $1 WHERE id = $2")
+        let rows = sqlx::query("UPDATE articles SET published_at = $1 WHERE id = $2")
             .bind(at.as_second())
             .bind(id)
             .execute(&mut *tx)
             .await?
-            .rows_affected()
-            > 0;
-        if !done {
+            .rows_affected();
+        self.commit_listed(tx, rows, id, ChangeKind::Updated).await
+    }
+
+    /// After an update of `rows` articles (0 or 1) that lists read: copies
+    /// it into the junction tables and commits it with its change. False
+    /// when there was no such article.
+    async fn commit_listed(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        rows: u64,
+        id: i64,
+        kind: ChangeKind,
+    ) -> anyhow::Result<bool> {
+        if rows == 0 {
             return Ok(false);
         }
         sync_listings(&mut tx, id).await?;
-        self.commit_changes(tx, &[id], ChangeKind::Updated).await?;
+        self.commit_changes(tx, &[id], kind).await?;
         Ok(true)
     }
 
