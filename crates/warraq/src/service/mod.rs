@@ -28,11 +28,14 @@ pub struct Newsroom {
     /// Articles in the API's shape: see [`Newsroom::article_json`].
     json_cache: quick_cache::sync::Cache<i64, Arc<CachedJson>, JsonWeight>,
     /// The most-read widget per language, stamped (version, generation, size).
-    widgets: Mutex<HashMap<Lang, ((u64, u64, usize), Arc<Vec<Article>>)>>,
+    widgets: PerLanguage<(u64, u64, usize), Vec<Article>>,
     /// Sections per language, stamped with the version.
-    navigation: Mutex<HashMap<Lang, (u64, Arc<Vec<Section>>)>>,
+    navigation: PerLanguage<u64, Vec<Section>>,
     follow: follow::Progress,
 }
+
+/// Something kept per language with the stamp it is valid for.
+type PerLanguage<Stamp, T> = Mutex<HashMap<Lang, (Stamp, Arc<T>)>>;
 
 struct CachedJson {
     version: u64,

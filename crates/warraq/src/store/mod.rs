@@ -48,6 +48,9 @@ impl Backend {
     }
 }
 
+/// How many articles each list holds.
+type Totals = HashMap<(Option<Lang>, ArticleFilter), u64>;
+
 /// A connection pool to the newsroom's database, and this process's place
 /// in its change log (see [`changes`]).
 #[derive(Clone)]
@@ -61,7 +64,7 @@ pub struct Store {
     followed: Arc<std::sync::Mutex<changes::Followed>>,
     syncing: Arc<tokio::sync::Mutex<()>>,
     /// List totals by (language, filter), valid for one version.
-    totals: Arc<std::sync::Mutex<(u64, HashMap<(Option<Lang>, ArticleFilter), u64>)>>,
+    totals: Arc<std::sync::Mutex<(u64, Totals)>>,
     url: String,
 }
 
