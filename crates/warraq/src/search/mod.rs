@@ -461,10 +461,6 @@ impl SearchIndex {
     /// A query over the index; [`related`] keeps its answers in the store so
     /// that readers never wait for one.
     pub fn related(&self, article: &Article) -> anyhow::Result<Vec<i64>> {
-        self.compute_related(article)
-    }
-
-    fn compute_related(&self, article: &Article) -> anyhow::Result<Vec<i64>> {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let own = TermQuery::new(

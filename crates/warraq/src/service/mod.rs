@@ -34,8 +34,34 @@ pub struct Newsroom {
     follow: follow::Progress,
 }
 
-/// Something kept per language with the stamp it is valid for.
-type PerLanguage<Stamp, T> = Mutex<HashMap<Lang, (Stamp, Arc<T>)>>;
+/// Something kept per language, with the stamp it is valid for.
+struct PerLanguage<Stamp, T>(Mutex<HashMap<Lang, (Stamp, Arc<T>)>>);
+
+impl<Stamp: PartialEq, T> PerLanguage<Stamp, T> {
+    fn new() -> Self {
+        PerLanguage(Mutex::new(HashMap::new()))
+    }
+
+    /// What is kept for `lang` if it was made at `stamp`, else what `make`
+    /// gives, kept.
+    async fn get_or_make<F, Fut>(&self, lang: Lang, stamp: Stamp, make: F) -> anyhow::Result<Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>>,
+    {
+        if let Some((at, kept)) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&lang) {
+            if *at == stamp {
+                return Ok(kept.clone());
+            }
+        }
+        let made = Arc::new(make().await?);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(lang, (stamp, made.clone()));
+        Ok(made)
+    }
+}
 
 struct CachedJson {
     version: u64,
@@ -82,8 +108,8 @@ impl Newsroom {
                 json_bytes,
                 JsonWeight,
             ),
-            widgets: Default::default(),
-            navigation: Default::default(),
+            widgets: PerLanguage::new(),
+            navigation: PerLanguage::new(),
             config,
             stats,
             search,
@@ -210,37 +236,21 @@ impl Newsroom {
     /// next flush or change: every page of a language shows the same list.
     pub async fn most_read(
         &self,
-        lang: crate::model::Lang,
+        lang: Lang,
         limit: usize,
         except: Option<i64>,
     ) -> anyhow::Result<Vec<Article>> {
         let stamp = (self.store.version(), self.stats.generation(), limit);
-        let cached = {
-            let widgets = self.widgets.lock().unwrap_or_else(|e| e.into_inner());
-            widgets
-                .get(&lang)
-                .filter(|(at, _)| *at == stamp)
-                .map(|(_, list)| list.clone())
-        };
-        let list = match cached {
-            Some(list) => list,
-            None => {
+        let list = self
+            .widgets
+            .get_or_make(lang, stamp, || async {
                 // One more than shown, for the page that is itself on the list.
                 let mut q = MostReadQuery::new(Window::Day, limit + 1);
                 q.lang = Some(lang);
-                let list: Arc<Vec<Article>> = Arc::new(
-                    self.stats
-                        .top(&q)
-                        .await?
-                        .into_iter()
-                        .map(|(a, _)| a)
-                        .collect(),
-                );
-                let mut widgets = self.widgets.lock().unwrap_or_else(|e| e.into_inner());
-                widgets.insert(lang, (stamp, list.clone()));
-                list
-            }
-        };
+                let top = self.stats.top(&q).await?;
+                Ok(top.into_iter().map(|(a, _)| a).collect())
+            })
+            .await?;
         Ok(list
             .iter()
             .filter(|a| Some(a.id) != except)
@@ -251,24 +261,10 @@ impl Newsroom {
 
     /// Sections in their editorial order, named in `lang`: the navigation
     /// of every page, read once per change.
-    pub async fn sections(&self, lang: crate::model::Lang) -> anyhow::Result<Arc<Vec<Section>>> {
-        let version = self.store.version();
-        if let Some((at, list)) = self
-            .navigation
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&lang)
-        {
-            if *at == version {
-                return Ok(list.clone());
-            }
-        }
-        let list = Arc::new(self.store.sections(lang).await?);
+    pub async fn sections(&self, lang: Lang) -> anyhow::Result<Arc<Vec<Section>>> {
         self.navigation
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(lang, (version, list.clone()));
-        Ok(list)
+            .get_or_make(lang, self.store.version(), || self.store.sections(lang))
+            .await
     }
 
     /// Published articles in the API's shape, by id, in order; unknown or
@@ -277,20 +273,18 @@ impl Newsroom {
         &self,
         ids: &[i64],
     ) -> anyhow::Result<Vec<serde_json::Value>> {
+        let mut found: HashMap<i64, serde_json::Value> = ids
+            .iter()
+            .filter_map(|&id| Some((id, self.cached_json(id)?)))
+            .collect();
         let missing: Vec<i64> = ids
             .iter()
             .copied()
-            .filter(|&id| self.cached_json(id).is_none())
+            .filter(|id| !found.contains_key(id))
             .collect();
-        let mut found: HashMap<i64, serde_json::Value> = HashMap::new();
         let articles = self.store.articles_by_ids(&missing).await?;
-        for (a, json) in articles.iter().zip(self.articles_json(&articles).await?) {
-            found.insert(a.id, json);
-        }
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.remove(id).or_else(|| self.cached_json(*id)))
-            .collect())
+        found.extend(self.render_json(&articles).await?);
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     fn cached_json(&self, id: i64) -> Option<serde_json::Value> {
@@ -315,7 +309,6 @@ impl Newsroom {
         &self,
         articles: &[Article],
     ) -> anyhow::Result<Vec<serde_json::Value>> {
-        let version = self.store.version();
         let mut out: Vec<Option<serde_json::Value>> =
             articles.iter().map(|a| self.cached_json(a.id)).collect();
         let missing: Vec<Article> = articles
@@ -324,8 +317,26 @@ impl Newsroom {
             .filter(|(_, cached)| cached.is_none())
             .map(|(a, _)| a.clone())
             .collect();
-        let mut made: HashMap<i64, serde_json::Value> = HashMap::new();
-        for (article, related) in missing.iter().zip(self.related_all(&missing, false).await?) {
+        let mut made = self.render_json(&missing).await?;
+        for (slot, a) in out.iter_mut().zip(articles) {
+            if slot.is_none() {
+                *slot = made.remove(&a.id);
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// Renders `articles` in the API's shape and keeps them in the cache.
+    async fn render_json(
+        &self,
+        articles: &[Article],
+    ) -> anyhow::Result<HashMap<i64, serde_json::Value>> {
+        let version = self.store.version();
+        let mut made = HashMap::with_capacity(articles.len());
+        for (article, related) in articles
+            .iter()
+            .zip(self.related_all(articles, false).await?)
+        {
             let prepared = self.place_read_also(article, related);
             let body = self.body(article, &prepared).await?;
             let json = crate::render::article_json(article, &self.views, &body);
@@ -342,11 +353,6 @@ impl Newsroom {
             );
             made.insert(article.id, json);
         }
-        for (slot, a) in out.iter_mut().zip(articles) {
-            if slot.is_none() {
-                *slot = made.remove(&a.id);
-            }
-        }
-        Ok(out.into_iter().flatten().collect())
+        Ok(made)
     }
 }

@@ -280,9 +280,6 @@ impl Stats {
                 _ = &mut stop => break,
                 _ = flush.tick() => {}
             }
-            if let Err(e) = self.refresh_index().await {
-                tracing::warn!("article index: {e:#}");
-            }
             if let Err(e) = self.flush().await {
                 tracing::error!("{e:#}");
             }

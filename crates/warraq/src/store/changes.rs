@@ -191,12 +191,10 @@ impl Store {
     }
 
     /// Reads the changes made since this process last looked (by any
-    /// process), first logging the articles whose publication time has come.
-    /// Returns the new position. Writes through this store call it before
-    /// they return, so this process reads its own writes at once.
+    /// process). Returns the new position. Writes through this store call
+    /// it before they return, so this process reads its own writes at once.
     pub async fn sync(&self) -> anyhow::Result<u64> {
         let _one_at_a_time = self.syncing.lock().await;
-        self.log_due().await?;
         loop {
             let after = self.version();
             let rows = sqlx::query(
@@ -236,12 +234,11 @@ impl Store {
     /// when none is due: one indexed probe.
     async fn log_due(&self) -> anyhow::Result<()> {
         let now = jiff::Timestamp::now().as_second();
-        let checked = self.due_checked().await?;
         let due = sqlx::query(
-            "SELECT 1 AS due FROM articles WHERE status = 'published' \
-             AND published_at > $1 AND published_at <= $2 LIMIT 1",
+            "SELECT 1 AS due FROM articles a, change_clock c WHERE c.id = 1 \
+             AND a.status = 'published' AND a.published_at > c.due_checked \
+             AND a.published_at <= $1 LIMIT 1",
         )
-        .bind(checked)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
@@ -290,15 +287,6 @@ impl Store {
         Ok(())
     }
 
-    async fn due_checked(&self) -> anyhow::Result<i64> {
-        Ok(
-            sqlx::query("SELECT due_checked FROM change_clock WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?
-                .try_get("due_checked")?,
-        )
-    }
-
     /// Follows the log until `stop` resolves: woken by NOTIFY on
     /// PostgreSQL (polling once a second as well, in case a notification
     /// is lost with a connection), by polling on SQLite.
@@ -329,7 +317,11 @@ impl Store {
                 }
                 _ = tokio::time::sleep(poll) => {}
             }
-            if let Err(e) = self.sync().await {
+            let followed = async {
+                self.log_due().await?;
+                self.sync().await
+            };
+            if let Err(e) = followed.await {
                 tracing::warn!("following the change log: {e:#}");
             }
         }

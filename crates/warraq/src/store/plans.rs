@@ -81,6 +81,15 @@ fn main_queries(backend: Backend) -> Vec<MainQuery> {
             false,
         ),
         q(
+            "anything due",
+            "SELECT 1 AS due FROM articles a, change_clock c WHERE c.id = 1 \
+             AND a.status = 'published' AND a.published_at > c.due_checked \
+             AND a.published_at <= $1 LIMIT 1"
+                .into(),
+            vec![now],
+            false,
+        ),
+        q(
             "due articles",
             "SELECT id FROM articles WHERE status = 'published' AND published_at > $1 \
              AND published_at <= $2 ORDER BY id"
