@@ -37,6 +37,7 @@ fn article(slug: &str, headline: &str, at: jiff::Timestamp) -> NewArticle {
         status: Status::Published,
         published_at: at,
         updated_at: at,
+        seo: Default::default(),
     }
 }
 

@@ -209,6 +209,7 @@ fn article(slug: &str, headline: &str, body: &str, days_ago: i64) -> NewArticle 
         status: Status::Published,
         published_at: at,
         updated_at: at,
+        seo: Default::default(),
     }
 }
 

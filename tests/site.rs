@@ -435,6 +435,7 @@ fn article(slug: &str, headline: &str, body: &str) -> NewArticle {
         status: Status::Published,
         published_at: jiff::Timestamp::now(),
         updated_at: jiff::Timestamp::now(),
+        seo: Default::default(),
     }
 }
 

@@ -7,10 +7,13 @@
 //! safe body and a clean text are.
 
 pub mod analysis;
+pub mod blocks;
 pub mod digits;
+pub mod php;
 pub mod plain;
 pub mod sanitize;
 pub mod shortcode;
+pub mod wpautop;
 
 pub use plain::{clean_text, is_known_shortcode, KNOWN_SHORTCODES};
 pub use sanitize::{sanitize_body, sanitize_rendered};

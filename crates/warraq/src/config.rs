@@ -33,6 +33,9 @@ pub struct Config {
     /// together (pages ¾, articles in the API's shape 3/16, most-read
     /// answers 1/16). Hot entries stay; what clients invent cannot grow it.
     pub page_cache_mb: u64,
+    /// Where media files live, served under `/media/`; default: beside a
+    /// SQLite file (`warraq.db.media/`), or `warraq-media/` for PostgreSQL.
+    pub media_dir: Option<PathBuf>,
     pub site: SiteNames,
     pub whatsapp: WhatsApp,
     pub stats: StatsConfig,
@@ -183,6 +186,7 @@ impl Default for Config {
             theme_dir: None,
             page_cache_seconds: 30,
             page_cache_mb: 64,
+            media_dir: None,
             site: SiteNames {
                 ar: SiteText {
                     name: "الورّاق".into(),

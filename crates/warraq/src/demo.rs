@@ -82,6 +82,7 @@ pub fn demo(now: Timestamp, tz: &TimeZone) -> anyhow::Result<Demo> {
         .map(|s| NewSection {
             slug: s.slug,
             names: vec![(Lang::Ar, s.name_ar), (Lang::En, s.name_en)],
+            parent: None,
         })
         .collect();
     let authors = newsroom
@@ -168,6 +169,7 @@ fn article(text: &str, today: jiff::civil::Date, tz: &TimeZone) -> anyhow::Resul
         status: Status::Published,
         published_at,
         updated_at,
+        seo: Default::default(),
     })
 }
 

@@ -9,6 +9,7 @@ pub mod config;
 #[cfg(feature = "gen")]
 pub mod corpus;
 pub mod demo;
+pub mod import;
 pub mod model;
 pub mod render;
 pub mod search;

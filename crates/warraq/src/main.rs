@@ -46,6 +46,9 @@ enum Command {
     Explain(DatabaseArg),
     /// Rebuild the search index and every related-articles list from the database.
     Reindex(ReindexArgs),
+    /// Import content from another system.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Generate a synthetic corpus into a database, for scale tests.
     #[cfg(feature = "gen")]
     Gen(GenArgs),
@@ -65,6 +68,46 @@ struct ReindexArgs {
     search_dir: Option<PathBuf>,
 }
 
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a WordPress site from its export files (WXR, `.xml` or
+    /// `.xml.gz`; several files as WordPress splits large exports). Safe to
+    /// run again: what changed is updated, nothing is duplicated.
+    Wxr(WxrArgs),
+}
+
+#[derive(Args)]
+struct WxrArgs {
+    /// The export files, in order.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    database: DatabaseArg,
+    #[arg(long, env = "WARRAQ_CONFIG")]
+    config: Option<PathBuf>,
+    /// Read and report; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// A copy of the site's wp-content/uploads: its files are copied into
+    /// the media directory and bodies point at them.
+    #[arg(long)]
+    uploads: Option<PathBuf>,
+    /// A TOML file of author roles by WordPress login:
+    /// `[login] role = "…"`, with optional role_en, name_en and bio.
+    #[arg(long)]
+    authors: Option<PathBuf>,
+    /// Also write the report as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// The edition of items without a Polylang language when the export's
+    /// channel names neither Arabic nor English (ar, en).
+    #[arg(long, default_value = "ar")]
+    lang: String,
+    /// Search index directory (overrides search.dir of the config).
+    #[arg(long, env = "WARRAQ_SEARCH_DIR")]
+    search_dir: Option<PathBuf>,
+}
+
 #[cfg(feature = "gen")]
 #[derive(Args)]
 struct GenArgs {
@@ -79,6 +122,10 @@ struct GenArgs {
     /// The same seed gives the same articles.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Write them as a WordPress export (WXR) to this file instead of a
+    /// database: the import benchmark's input.
+    #[arg(long)]
+    wxr: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -187,6 +234,7 @@ async fn main() -> std::process::ExitCode {
         Command::Lint(args) => lint(args).await,
         Command::Explain(args) => explain(args).await,
         Command::Reindex(args) => reindex(args).await,
+        Command::Import(ImportCommand::Wxr(args)) => import_wxr(args).await,
         #[cfg(feature = "gen")]
         Command::Gen(args) => generate(args).await,
         Command::Text(command) => text(command),
@@ -361,6 +409,15 @@ fn text(command: TextCommand) -> anyhow::Result<()> {
 #[cfg(feature = "gen")]
 async fn generate(args: GenArgs) -> anyhow::Result<()> {
     let lang: Lang = args.lang.parse().map_err(anyhow::Error::msg)?;
+    if let Some(path) = &args.wxr {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        warraq::corpus::write_wxr(&mut out, lang, args.articles, args.seed)?;
+        std::io::Write::flush(&mut out)?;
+        println!("wrote {} posts to {}", args.articles, path.display());
+        return Ok(());
+    }
     let store = open(&args.database.database).await?;
     let bar = progress_bar("generated")?;
     bar.set_length(args.articles as u64);
@@ -428,6 +485,77 @@ async fn reindex(args: ReindexArgs) -> anyhow::Result<()> {
         "related articles for {n} articles in {secs:.1} s ({:.0} articles/s)",
         n as f64 / secs.max(1e-9)
     );
+    store.close().await;
+    Ok(())
+}
+
+async fn import_wxr(args: WxrArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.config.as_deref())?;
+    let store = open(&args.database.database).await?;
+    let options = warraq::import::Options {
+        dry_run: args.dry_run,
+        uploads: args.uploads.clone(),
+        media_dir: config
+            .media_dir
+            .clone()
+            .unwrap_or_else(|| store.default_media_dir()),
+        authors: match &args.authors {
+            Some(path) => warraq::import::read_authors_file(path)?,
+            None => Default::default(),
+        },
+        default_lang: args.lang.parse().map_err(anyhow::Error::msg)?,
+        time_zone: jiff::tz::TimeZone::get(&config.time_zone)?,
+    };
+    if let Some(uploads) = &options.uploads {
+        anyhow::ensure!(
+            uploads.is_dir(),
+            "--uploads {}: no such directory",
+            uploads.display()
+        );
+    }
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {bytes}/{total_bytes} {msg} ({bytes_per_sec})",
+        )?
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let report = warraq::import::import_wxr(&store, &args.files, &options, |p| {
+        bar.set_length(p.total_bytes);
+        bar.set_position(p.bytes);
+        let what = if p.pass == 1 { "checked" } else { "stored" };
+        bar.set_message(format!("{} items {what}", p.items));
+    })
+    .await;
+    bar.finish_and_clear();
+    let report = report?;
+    let secs = started.elapsed().as_secs_f64();
+    print!("{}", report.summary());
+    if let Some(path) = &args.report {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("writing the report {}", path.display()))?;
+    }
+    if args.dry_run {
+        println!("dry run: nothing was written ({secs:.1} s)");
+        store.close().await;
+        return Ok(());
+    }
+    // The search index follows the change log: bring it up to date here,
+    // unless a server holds it (it then indexes the import itself).
+    let dir = search::index_dir(
+        args.search_dir.as_deref().or(config.search.dir.as_deref()),
+        &store,
+    );
+    let index = search::SearchIndex::open(store.clone(), &dir, config.search.stemming).await?;
+    if index.writes() {
+        index.catch_up().await?;
+        println!(
+            "imported in {secs:.1} s, search index up to date in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!("imported in {secs:.1} s; the running server indexes it now");
+    }
     store.close().await;
     Ok(())
 }

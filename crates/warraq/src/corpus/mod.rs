@@ -24,12 +24,16 @@
 //! it. In a release build, 100,000 Arabic articles (about 50 million words)
 //! take about two seconds.
 
+mod wxr;
+
 use std::ops::RangeInclusive;
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::model::{Lang, NewArticle, Status};
+
+pub use wxr::write_wxr;
 
 const AR_WORDS: &str = include_str!("ar_words.txt");
 const AR_TEMPLATES: &str = include_str!("ar_templates.txt");
@@ -197,6 +201,7 @@ impl Iterator for Generator {
             status: Status::Published,
             published_at,
             updated_at,
+            seo: Default::default(),
         })
     }
 

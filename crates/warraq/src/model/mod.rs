@@ -1,6 +1,7 @@
 //! Plain domain types. No IO here: the store reads and writes them, the
 //! renderer and the API read them.
 
+mod page;
 mod slug;
 
 use std::fmt;
@@ -9,6 +10,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde::Serialize;
 
+pub use page::{redirect_key, NewMedia, NewPage, RedirectTarget, StaticPage};
 pub use slug::{slugify, valid_slug};
 
 /// The languages of a newsroom's editions. Arabic is first: it is served at
@@ -69,14 +71,28 @@ impl FromStr for Lang {
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
+    /// Submitted, waiting for an editor.
+    Review,
+    /// Public once its publication time has come (scheduled until then).
     Published,
+    /// Kept, never public (WordPress's private and password-protected posts).
+    Private,
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Review,
+        Status::Published,
+        Status::Private,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Review => "review",
             Status::Published => "published",
+            Status::Private => "private",
         }
     }
 }
@@ -84,12 +100,23 @@ impl Status {
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "draft" => Ok(Status::Draft),
-            "published" => Ok(Status::Published),
-            other => Err(format!("unknown status {other:?}")),
-        }
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("unknown status {s:?}"))
     }
+}
+
+/// What search engines are told about a page when it differs from what
+/// readers see: a `<title>` other than the headline, a meta description
+/// other than the standfirst, a canonical URL elsewhere, noindex. Empty
+/// strings mean "as readers see it".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Seo {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub noindex: bool,
 }
 
 /// An author as shown in one language: a byline entry, an author page.
@@ -142,6 +169,9 @@ pub struct Article {
     pub updated_at: Timestamp,
     /// Whether the "read also" block goes inside this article's body.
     pub read_also: bool,
+    pub seo: Seo,
+    /// The other language's edition of the same story.
+    pub translation_id: Option<i64>,
 }
 
 /// What it takes to create an article: references by slug, so the demo
@@ -160,6 +190,7 @@ pub struct NewArticle {
     pub status: Status,
     pub published_at: Timestamp,
     pub updated_at: Timestamp,
+    pub seo: Seo,
 }
 
 /// One language's face of an author.
@@ -181,6 +212,8 @@ pub struct NewAuthor {
 pub struct NewSection {
     pub slug: String,
     pub names: Vec<(Lang, String)>,
+    /// The slug of the section this one belongs under.
+    pub parent: Option<String>,
 }
 
 /// Rejects what must never be stored, saying which field is wrong.

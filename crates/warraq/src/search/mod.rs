@@ -199,6 +199,12 @@ impl SearchIndex {
         Ok(search)
     }
 
+    /// Whether this process holds the index's writer (else another does,
+    /// and this one only reads).
+    pub fn writes(&self) -> bool {
+        self.writer.is_some()
+    }
+
     pub fn stemming(&self) -> Stemming {
         self.stemming
     }

@@ -7,7 +7,9 @@
 //! them the same way.
 
 mod changes;
+mod import;
 mod migrate;
+mod pages;
 mod plans;
 mod read;
 mod related;
@@ -26,6 +28,7 @@ use sqlx::{AnyPool, Row};
 use crate::model::Lang;
 
 pub use changes::ChangeKind;
+pub use import::{Import, Item, ItemKind, Outcome};
 pub use plans::Plan;
 pub use read::{ArticleFilter, ArticleQuery, Page};
 pub use views::{ArticleMeta, Buckets};
@@ -138,6 +141,16 @@ impl Store {
     /// Where the search index lives by default: beside a SQLite file, or in
     /// `warraq-search/` in the working directory for PostgreSQL.
     pub fn default_search_dir(&self) -> std::path::PathBuf {
+        self.beside("search")
+    }
+
+    /// Where media files live by default: `FILE.media/` beside a SQLite
+    /// file, `warraq-media/` for PostgreSQL.
+    pub fn default_media_dir(&self) -> std::path::PathBuf {
+        self.beside("media")
+    }
+
+    fn beside(&self, what: &str) -> std::path::PathBuf {
         match self.backend {
             Backend::Sqlite => {
                 let path = self
@@ -145,9 +158,9 @@ impl Store {
                     .trim_start_matches("sqlite://")
                     .trim_start_matches("sqlite:");
                 let path = path.split('?').next().unwrap_or(path);
-                std::path::PathBuf::from(format!("{path}.search"))
+                std::path::PathBuf::from(format!("{path}.{what}"))
             }
-            Backend::Postgres => std::path::PathBuf::from("warraq-search"),
+            Backend::Postgres => std::path::PathBuf::from(format!("warraq-{what}")),
         }
     }
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::{bind_ids, now, parse_column, placeholders, timestamp, Backend, Store};
-use crate::model::{Article, Author, Cover, Lang, Section, Status, Tag};
+use crate::model::{Article, Author, Cover, Lang, Section, Seo, Status, Tag};
 
 /// Which articles a list holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,12 +55,14 @@ impl<T> Page<T> {
 }
 
 pub(super) const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
-     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
+     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also, \
+     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id";
 
 /// The same without the body: what lists, cards and links show. Bodies
 /// are most of an article's bytes.
 pub(super) const CARD_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, '' AS body_html, \
-     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also";
+     a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also, \
+     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id";
 
 /// Published, and due: what every public read returns. Checked on the rows
 /// a key lookup found rather than in its SQL, which would tempt SQLite's
@@ -495,6 +497,13 @@ pub(super) fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
         published_at: timestamp(row.try_get("published_at")?)?,
         updated_at: timestamp(row.try_get("updated_at")?)?,
         read_also: row.try_get::<i64, _>("read_also")? != 0,
+        seo: Seo {
+            title: row.try_get("seo_title")?,
+            description: row.try_get("meta_description")?,
+            canonical: row.try_get("canonical_url")?,
+            noindex: row.try_get::<i64, _>("noindex")? != 0,
+        },
+        translation_id: row.try_get("translation_id")?,
     })
 }
 

@@ -22,14 +22,15 @@ impl Store {
     ) -> anyhow::Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         for (position, section) in sections.iter().enumerate() {
-            insert_section(&mut tx, section, position as i64).await?;
+            put_section(&mut tx, section, position as i64).await?;
         }
         for author in authors {
-            insert_author(&mut tx, author).await?;
+            put_author(&mut tx, author).await?;
         }
         let mut ids = Vec::with_capacity(articles.len());
+        let mut links = Links::default();
         for article in articles {
-            ids.push(insert_article(&mut tx, article).await?);
+            ids.push(write_article(&mut tx, None, article, &mut links).await?);
             progress();
         }
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
@@ -40,8 +41,9 @@ impl Store {
     pub async fn create_articles(&self, articles: &[NewArticle]) -> anyhow::Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(articles.len());
+        let mut links = Links::default();
         for article in articles {
-            ids.push(insert_article(&mut tx, article).await?);
+            ids.push(write_article(&mut tx, None, article, &mut links).await?);
         }
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
@@ -50,7 +52,7 @@ impl Store {
     /// Stores one article whose authors and sections already exist.
     pub async fn create_article(&self, article: &NewArticle) -> anyhow::Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let id = insert_article(&mut tx, article).await?;
+        let id = write_article(&mut tx, None, article, &mut Links::default()).await?;
         self.commit_changes(tx, &[id], ChangeKind::Created).await?;
         Ok(id)
     }
@@ -100,7 +102,7 @@ impl Store {
             .rows_affected();
         let kind = match status {
             Status::Published => ChangeKind::Published,
-            Status::Draft => ChangeKind::Unpublished,
+            Status::Draft | Status::Review | Status::Private => ChangeKind::Unpublished,
         };
         self.commit_listed(tx, rows, id, kind).await
     }
@@ -155,39 +157,60 @@ impl Store {
     }
 }
 
-async fn insert_section(
+/// Stores a section, or updates the one with its slug (names, parent);
+/// an existing section keeps its place in the navigation.
+pub(super) async fn put_section(
     conn: &mut AnyConnection,
     section: &NewSection,
     position: i64,
 ) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query("INSERT INTO sections (slug, position) VALUES ($1, $2) RETURNING id")
-        .bind(&section.slug)
-        .bind(position)
-        .fetch_one(&mut *conn)
-        .await
-        .with_context(|| format!("cannot store section {:?}", section.slug))?
-        .try_get("id")?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO sections (slug, position, parent_id) \
+         VALUES ($1, $2, (SELECT p.id FROM sections p WHERE p.slug = $3)) \
+         ON CONFLICT (slug) DO UPDATE SET parent_id = excluded.parent_id RETURNING id",
+    )
+    .bind(&section.slug)
+    .bind(position)
+    .bind(section.parent.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .with_context(|| format!("cannot store section {:?}", section.slug))?
+    .try_get("id")?;
     for (lang, name) in &section.names {
-        sqlx::query("INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(lang.code())
-            .bind(name)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3) \
+             ON CONFLICT (section_id, lang) DO UPDATE SET name = excluded.name",
+        )
+        .bind(id)
+        .bind(lang.code())
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(id)
 }
 
-async fn insert_author(conn: &mut AnyConnection, author: &NewAuthor) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query("INSERT INTO authors (slug) VALUES ($1) RETURNING id")
-        .bind(&author.slug)
-        .fetch_one(&mut *conn)
-        .await
-        .with_context(|| format!("cannot store author {:?}", author.slug))?
-        .try_get("id")?;
+/// Stores an author, or updates the one with its slug: names always, role
+/// and bio only when given (what an editor wrote in warraq stays).
+pub(super) async fn put_author(
+    conn: &mut AnyConnection,
+    author: &NewAuthor,
+) -> anyhow::Result<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO authors (slug) VALUES ($1) ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug \
+         RETURNING id",
+    )
+    .bind(&author.slug)
+    .fetch_one(&mut *conn)
+    .await
+    .with_context(|| format!("cannot store author {:?}", author.slug))?
+    .try_get("id")?;
     for p in &author.profiles {
         sqlx::query(
-            "INSERT INTO author_profiles (author_id, lang, name, role, bio) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO author_profiles (author_id, lang, name, role, bio) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (author_id, lang) DO UPDATE SET name = excluded.name, \
+             role = CASE WHEN excluded.role = '' THEN author_profiles.role ELSE excluded.role END, \
+             bio = CASE WHEN excluded.bio = '' THEN author_profiles.bio ELSE excluded.bio END",
         )
         .bind(id)
         .bind(p.lang.code())
@@ -200,113 +223,187 @@ async fn insert_author(conn: &mut AnyConnection, author: &NewAuthor) -> anyhow::
     Ok(id)
 }
 
-async fn insert_article(conn: &mut AnyConnection, a: &NewArticle) -> anyhow::Result<i64> {
+/// Inserts `a` (`id` None) or replaces article `id` with it, together
+/// with its authors, sections and tags in order. `links` remembers the ids
+/// of slugs already looked up, for writes of many articles.
+pub(super) async fn write_article(
+    conn: &mut AnyConnection,
+    id: Option<i64>,
+    a: &NewArticle,
+    links: &mut Links,
+) -> anyhow::Result<i64> {
     a.validate().map_err(anyhow::Error::msg)?;
     let what = || format!("article {:?} ({})", a.slug, a.lang);
     let body = warraq_text::sanitize_body(&a.body_html);
     let cover = a.cover.as_ref();
-    let id: i64 = sqlx::query(
-        "INSERT INTO articles (lang, slug, headline, standfirst, body_html, cover_url, cover_alt, \
-         cover_caption, status, published_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(a.lang.code())
-    .bind(&a.slug)
-    .bind(a.headline.trim())
-    .bind(a.standfirst.trim())
-    .bind(&body)
-    .bind(cover.map(|c| c.url.clone()))
-    .bind(cover.map(|c| c.alt.clone()))
-    .bind(cover.map(|c| c.caption.clone()))
-    .bind(a.status.as_str())
-    .bind(a.published_at.as_second())
-    .bind(a.updated_at.as_second())
-    .fetch_one(&mut *conn)
-    .await
-    .with_context(|| format!("cannot store {}", what()))?
-    .try_get("id")?;
+    let sql = match id {
+        None => {
+            "INSERT INTO articles (lang, slug, headline, standfirst, body_html, cover_url, cover_alt, \
+             cover_caption, status, published_at, updated_at, seo_title, meta_description, \
+             canonical_url, noindex) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, body_html = $5, \
+             cover_url = $6, cover_alt = $7, cover_caption = $8, status = $9, published_at = $10, \
+             updated_at = $11, seo_title = $12, meta_description = $13, canonical_url = $14, \
+             noindex = $15 WHERE id = $16 RETURNING id"
+        }
+    };
+    let query = sqlx::query(sql)
+        .bind(a.lang.code())
+        .bind(&a.slug)
+        .bind(a.headline.trim())
+        .bind(a.standfirst.trim())
+        .bind(&body)
+        .bind(cover.map(|c| c.url.clone()))
+        .bind(cover.map(|c| c.alt.clone()))
+        .bind(cover.map(|c| c.caption.clone()))
+        .bind(a.status.as_str())
+        .bind(a.published_at.as_second())
+        .bind(a.updated_at.as_second())
+        .bind(&a.seo.title)
+        .bind(&a.seo.description)
+        .bind(&a.seo.canonical)
+        .bind(a.seo.noindex as i64);
+    let query = match id {
+        Some(id) => query.bind(id),
+        None => query,
+    };
+    let id: i64 = query
+        .fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot store {}", what()))?
+        .try_get("id")?;
 
+    let mut authors = Vec::with_capacity(a.author_slugs.len());
+    for slug in &a.author_slugs {
+        let author = links
+            .id(conn, "authors", slug)
+            .await?
+            .with_context(|| format!("{}: unknown author {slug:?}", what()))?;
+        if !authors.contains(&author) {
+            authors.push(author);
+        }
+    }
+    let mut sections = Vec::with_capacity(a.section_slugs.len());
+    for slug in &a.section_slugs {
+        let section = links
+            .id(conn, "sections", slug)
+            .await?
+            .with_context(|| format!("{}: unknown section {slug:?}", what()))?;
+        if !sections.contains(&section) {
+            sections.push(section);
+        }
+    }
+    let mut tags = Vec::with_capacity(a.tag_names.len());
+    for name in &a.tag_names {
+        let tag = links.tag(conn, a, name).await?;
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
     // Lists read the junction tables alone: they carry the publication
     // time while the article is published (see migration 0004).
     let listed_at = (a.status == Status::Published).then(|| a.published_at.as_second());
-    for (position, slug) in a.author_slugs.iter().enumerate() {
-        let author_id = id_of(conn, "authors", slug)
-            .await?
-            .with_context(|| format!("{}: unknown author {slug:?}", what()))?;
-        sqlx::query(
-            "INSERT INTO article_authors (article_id, author_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(author_id)
-        .bind(position as i64)
-        .bind(a.lang.code())
-        .bind(listed_at)
-        .execute(&mut *conn)
-        .await
-        .with_context(|| format!("{}: author {slug:?} listed twice?", what()))?;
-    }
-    for (position, slug) in a.section_slugs.iter().enumerate() {
-        let section_id = id_of(conn, "sections", slug)
-            .await?
-            .with_context(|| format!("{}: unknown section {slug:?}", what()))?;
-        sqlx::query(
-            "INSERT INTO article_sections (article_id, section_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(section_id)
-        .bind(position as i64)
-        .bind(a.lang.code())
-        .bind(listed_at)
-        .execute(&mut *conn)
-        .await
-        .with_context(|| format!("{}: section {slug:?} listed twice?", what()))?;
-    }
-    let mut tag_ids = Vec::new();
-    for name in &a.tag_names {
-        let tag_id = upsert_tag(conn, a, name).await?;
-        if tag_ids.contains(&tag_id) {
-            continue;
-        }
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id, position, lang, published_at) VALUES ($1, $2, $3, $4, $5)")
+    for (table, column, ids) in [
+        ("article_authors", "author_id", &authors),
+        ("article_sections", "section_id", &sections),
+        ("article_tags", "tag_id", &tags),
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
             .bind(id)
-            .bind(tag_id)
-            .bind(tag_ids.len() as i64)
-            .bind(a.lang.code())
-            .bind(listed_at)
             .execute(&mut *conn)
             .await?;
-        tag_ids.push(tag_id);
+        if ids.is_empty() {
+            continue;
+        }
+        let values = (0..ids.len())
+            .map(|i| format!("($1, ${}, {i}, $2, $3)", i + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let insert = format!(
+            "INSERT INTO {table} (article_id, {column}, position, lang, published_at) VALUES {values}"
+        );
+        let q = sqlx::query(&insert)
+            .bind(id)
+            .bind(a.lang.code())
+            .bind(listed_at);
+        ids.iter()
+            .fold(q, |q, x| q.bind(*x))
+            .execute(&mut *conn)
+            .await
+            .with_context(|| format!("cannot store the {table} of {}", what()))?;
     }
     Ok(id)
 }
 
-async fn id_of(conn: &mut AnyConnection, table: &str, slug: &str) -> anyhow::Result<Option<i64>> {
-    let row = sqlx::query(&format!("SELECT id FROM {table} WHERE slug = $1"))
-        .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.try_get("id")).transpose()?)
+/// Ids of authors, sections and tags by slug, looked up once per write.
+#[derive(Default)]
+pub(super) struct Links {
+    known: std::collections::HashMap<(&'static str, String), i64>,
 }
 
-async fn upsert_tag(conn: &mut AnyConnection, a: &NewArticle, name: &str) -> anyhow::Result<i64> {
-    let slug = slugify(name);
-    anyhow::ensure!(
-        !slug.is_empty(),
-        "article {:?}: tag {name:?} has no letters or digits",
-        a.slug
-    );
-    sqlx::query("INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING")
+impl Links {
+    async fn id(
+        &mut self,
+        conn: &mut AnyConnection,
+        table: &'static str,
+        slug: &str,
+    ) -> anyhow::Result<Option<i64>> {
+        if let Some(id) = self.known.get(&(table, slug.to_string())) {
+            return Ok(Some(*id));
+        }
+        let row = sqlx::query(&format!("SELECT id FROM {table} WHERE slug = $1"))
+            .bind(slug)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let id = row.map(|r| r.try_get("id")).transpose()?;
+        if let Some(id) = id {
+            self.known.insert((table, slug.to_string()), id);
+        }
+        Ok(id)
+    }
+
+    /// Remembers an id just written, so the next article finds it.
+    pub(super) fn learn(&mut self, table: &'static str, slug: &str, id: i64) {
+        self.known.insert((table, slug.to_string()), id);
+    }
+
+    /// The id of tag `name` in the article's language, created if new.
+    async fn tag(
+        &mut self,
+        conn: &mut AnyConnection,
+        a: &NewArticle,
+        name: &str,
+    ) -> anyhow::Result<i64> {
+        let slug = slugify(name);
+        anyhow::ensure!(
+            !slug.is_empty(),
+            "article {:?}: tag {name:?} has no letters or digits",
+            a.slug
+        );
+        let key = ("tags", format!("{}/{slug}", a.lang));
+        if let Some(id) = self.known.get(&key) {
+            return Ok(*id);
+        }
+        sqlx::query(
+            "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING",
+        )
         .bind(a.lang.code())
         .bind(&slug)
         .bind(name.trim())
         .execute(&mut *conn)
         .await?;
-    let row = sqlx::query("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
-        .bind(a.lang.code())
-        .bind(&slug)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get("id")?)
+        let row = sqlx::query("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+            .bind(a.lang.code())
+            .bind(&slug)
+            .fetch_one(&mut *conn)
+            .await?;
+        let id = row.try_get("id")?;
+        self.known.insert(key, id);
+        Ok(id)
+    }
 }
 
 /// Copies an article's language and publication time (while it is

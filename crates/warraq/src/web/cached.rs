@@ -44,7 +44,12 @@ async fn serve_cached(cache: &PageCache, version: u64, req: Request, next: Next)
     }
 
     let response = next.run(req).await;
-    if response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK
+        || response
+            .extensions()
+            .get::<super::pages::Uncached>()
+            .is_some()
+    {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -5,13 +5,13 @@
 //! the language of the path, or a JSON error under `/api/`.
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use minijinja::context;
 
-use super::{lang_of_path, site, AppState};
+use super::{lang_of_path, pages, site, AppState};
 
 #[derive(Clone, Debug)]
 pub enum Failure {
@@ -46,10 +46,19 @@ impl IntoResponse for Failure {
 
 pub async fn render_failures(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let readable = matches!(*req.method(), Method::GET | Method::HEAD);
     let response = next.run(req).await;
     let Some(failure) = response.extensions().get::<Failure>().cloned() else {
         return response;
     };
+    // Old URLs of an imported site live on as redirects, asked only when
+    // nothing else answers.
+    if readable && matches!(failure, Failure::NotFound) && !path.starts_with("/api/") {
+        if let Some(redirect) = pages::redirect_for(&app, &path, query.as_deref()).await {
+            return redirect;
+        }
+    }
     let status = failure.status();
     if let Failure::Internal(detail) = &failure {
         tracing::error!(%path, "{detail}");

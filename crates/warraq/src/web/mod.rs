@@ -6,6 +6,7 @@ mod beacon;
 mod cached;
 mod failure;
 mod page_cache;
+mod pages;
 mod site;
 
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct App {
     pub cache: PageCache,
     /// Answers that follow the view counts; see [`cached::live_cache`].
     pub live_cache: PageCache,
+    /// Where media files are served from (`/media/…`).
+    pub media_dir: std::path::PathBuf,
 }
 
 impl std::ops::Deref for App {
@@ -47,7 +50,12 @@ impl App {
     pub async fn new(store: Store, config: Config) -> anyhow::Result<App> {
         let max_age = Duration::from_secs(config.page_cache_seconds);
         let bytes = config.page_cache_mb * 1024 * 1024;
+        let media_dir = config
+            .media_dir
+            .clone()
+            .unwrap_or_else(|| store.default_media_dir());
         Ok(App {
+            media_dir,
             cache: PageCache::new(bytes * 3 / 4, max_age),
             live_cache: PageCache::new(bytes / 16, max_age),
             newsroom: Newsroom::new(store, config).await?,
@@ -69,6 +77,7 @@ pub fn router(app: AppState) -> Router {
         ));
     let pages = site::routes()
         .merge(api::routes())
+        .merge(pages::routes())
         .layer(middleware::from_fn_with_state(
             app.clone(),
             failure::render_failures,
@@ -80,6 +89,7 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_file))
+        .merge(pages::media_routes())
         .merge(beacon::routes())
         .merge(live)
         .merge(pages)

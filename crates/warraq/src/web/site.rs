@@ -63,7 +63,7 @@ pub fn routes() -> Router<AppState> {
                 get(move |s, a| article_file(s, lang, a)),
             );
     }
-    router.fallback(|| async { Failure::NotFound })
+    router.fallback(super::pages::fallback)
 }
 
 #[derive(Serialize)]
@@ -134,7 +134,11 @@ pub async fn base_context(
 }
 
 async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery) -> PageResult {
-    if query.is_some() {
+    if let Some(query) = &query {
+        // WordPress's `/?p=ID` links of an imported site.
+        if let Some(moved) = super::pages::redirect_for(&app, "/", Some(query)).await {
+            return Ok(moved);
+        }
         // One home page per language; query strings would only fill the cache.
         return Ok(Redirect::permanent(&app.views.urls.home(lang)).into_response());
     }
@@ -602,6 +606,7 @@ async fn article(
         .whatsapp(lang)
         .map(|(text, link)| context! { text, link });
     let image = a.cover.as_ref().map(|c| app.views.urls.absolute(&c.url));
+    let seo = seo_context(&app, &a, &base).await?;
     let most_read = most_read_widget(&app, lang, Some(a.id)).await?;
     let prepared = app.prepare(&a).await?;
     let related = app.views.articles(&prepared.cards);
@@ -614,11 +619,44 @@ async fn article(
             jsonld,
             whatsapp,
             most_read,
-            page => context! { og_type => "article", image, ..base.get_attr("page").unwrap_or_default() },
+            page => context! { og_type => "article", image, ..seo },
             ..base
         },
     )?;
     Ok(Html(html).into_response())
+}
+
+/// What search engines are told of an article: its SEO title and
+/// description when an editor (or Yoast, before the import) gave them, a
+/// canonical URL elsewhere, noindex, and the other edition of the story.
+async fn seo_context(app: &AppState, a: &Article, base: &Value) -> anyhow::Result<Value> {
+    let page = base.get_attr("page").unwrap_or_default();
+    let urls = &app.views.urls;
+    let mut alternates = Vec::new();
+    if let Some(other) = a.translation_id {
+        if let Some(other) = app.store.cards_by_ids(&[other]).await?.first() {
+            if other.lang != a.lang {
+                for edition in [a, other] {
+                    alternates.push(Alternate {
+                        lang: edition.lang.code(),
+                        href: urls.absolute(&urls.article(edition)),
+                    });
+                }
+            }
+        }
+    }
+    let title = (!a.seo.title.is_empty()).then_some(a.seo.title.as_str());
+    let description = (!a.seo.description.is_empty()).then_some(a.seo.description.as_str());
+    let canonical = (!a.seo.canonical.is_empty()).then_some(a.seo.canonical.as_str());
+    Ok(context! {
+        title => title.map(Value::from).unwrap_or_else(|| page.get_attr("title").unwrap_or_default()),
+        og_title => a.headline,
+        description => description.map(Value::from).unwrap_or_else(|| page.get_attr("description").unwrap_or_default()),
+        canonical => canonical.map(Value::from).unwrap_or_else(|| page.get_attr("canonical").unwrap_or_default()),
+        noindex => a.seo.noindex,
+        alternates,
+        ..page
+    })
 }
 
 async fn article_file(

@@ -284,6 +284,8 @@ mod tests {
             published_at: jiff::Timestamp::now(),
             updated_at: jiff::Timestamp::now(),
             read_also: true,
+            seo: Default::default(),
+            translation_id: None,
         };
         let q = query(
             &attrs(&[

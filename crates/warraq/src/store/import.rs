@@ -1,0 +1,343 @@
+//! The importer's one transaction: everything a run brings is stored
+//! together with its change-log entries, or nothing is.
+//!
+//! Every item is keyed on (site, WordPress id) in `import_keys` with a
+//! digest of what it was, so a second run over the same export — or a later
+//! one — updates what changed, skips what did not and duplicates nothing.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use sqlx::Row;
+
+use super::changes::{log_changes, ChangeKind};
+use super::write::{put_author, put_section, write_article, Links};
+use super::Store;
+use crate::model::{Lang, NewArticle, NewAuthor, NewMedia, NewPage, NewSection, RedirectTarget};
+
+/// What storing one item did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// What an imported item became.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Article,
+    Page,
+    Media,
+}
+
+/// One item to store.
+pub enum Item<'a> {
+    Article(&'a NewArticle),
+    Page(&'a NewPage),
+    Media(&'a NewMedia),
+}
+
+impl Item<'_> {
+    fn kind(&self) -> ItemKind {
+        match self {
+            Item::Article(_) => ItemKind::Article,
+            Item::Page(_) => ItemKind::Page,
+            Item::Media(_) => ItemKind::Media,
+        }
+    }
+}
+
+impl ItemKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Article => "article",
+            ItemKind::Page => "page",
+            ItemKind::Media => "media",
+        }
+    }
+}
+
+pub struct Import {
+    store: Store,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    site: String,
+    /// `wp_id → (kind, local id, digest)` of this site's earlier imports.
+    keys: HashMap<i64, (String, i64, String)>,
+    links: Links,
+    changes: Vec<(i64, ChangeKind)>,
+    next_position: i64,
+}
+
+impl Store {
+    /// Starts an import of the WordPress site at `site` (its base URL).
+    pub async fn begin_import(&self, site: &str) -> anyhow::Result<Import> {
+        let mut tx = self.pool.begin().await?;
+        let rows =
+            sqlx::query("SELECT wp_id, kind, local_id, digest FROM import_keys WHERE site = $1")
+                .bind(site)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut keys = HashMap::with_capacity(rows.len());
+        for row in rows {
+            keys.insert(
+                row.try_get::<i64, _>("wp_id")?,
+                (
+                    row.try_get("kind")?,
+                    row.try_get("local_id")?,
+                    row.try_get("digest")?,
+                ),
+            );
+        }
+        let next_position: i64 =
+            sqlx::query("SELECT COALESCE(MAX(position), -1) + 1 AS n FROM sections")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+        Ok(Import {
+            store: self.clone(),
+            tx,
+            site: site.to_string(),
+            keys,
+            links: Links::default(),
+            changes: Vec::new(),
+            next_position,
+        })
+    }
+}
+
+impl Import {
+    /// Stores a section or updates the one with its slug. Parents first.
+    pub async fn section(&mut self, section: &NewSection) -> anyhow::Result<i64> {
+        let id = put_section(&mut self.tx, section, self.next_position).await?;
+        self.next_position += 1;
+        self.links.learn("sections", &section.slug, id);
+        Ok(id)
+    }
+
+    pub async fn author(&mut self, author: &NewAuthor) -> anyhow::Result<i64> {
+        let id = put_author(&mut self.tx, author).await?;
+        self.links.learn("authors", &author.slug, id);
+        Ok(id)
+    }
+
+    /// The local id an earlier run gave WordPress item `wp_id`, if any.
+    pub fn known(&self, wp_id: i64, kind: ItemKind) -> Option<i64> {
+        self.keys
+            .get(&wp_id)
+            .filter(|(k, _, _)| k == kind.as_str())
+            .map(|(_, id, _)| *id)
+    }
+
+    /// `slug`, or `slug-2`, `slug-3`…: the first that no other article of
+    /// the language holds.
+    pub async fn free_slug(
+        &mut self,
+        lang: Lang,
+        slug: &str,
+        own: Option<i64>,
+    ) -> anyhow::Result<String> {
+        let mut candidate = slug.to_string();
+        for n in 2.. {
+            let taken = sqlx::query("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+                .bind(lang.code())
+                .bind(&candidate)
+                .fetch_optional(&mut *self.tx)
+                .await?
+                .map(|r| r.try_get::<i64, _>("id"))
+                .transpose()?;
+            if taken.is_none() || taken == own {
+                break;
+            }
+            candidate = format!("{slug}-{n}");
+        }
+        Ok(candidate)
+    }
+
+    /// Creates or updates what WordPress knew as `wp_id`, unless it is
+    /// stored with this digest already; then records the key.
+    pub async fn put(
+        &mut self,
+        wp_id: i64,
+        digest: &str,
+        item: Item<'_>,
+    ) -> anyhow::Result<(i64, Outcome)> {
+        let kind = item.kind();
+        let earlier = self.known(wp_id, kind);
+        if let (Some(id), Some((_, _, old))) = (earlier, self.keys.get(&wp_id)) {
+            if old == digest {
+                return Ok((id, Outcome::Unchanged));
+            }
+        }
+        let id = match item {
+            Item::Article(a) => write_article(&mut self.tx, earlier, a, &mut self.links).await?,
+            Item::Page(p) => write_page(&mut self.tx, earlier, p).await?,
+            Item::Media(m) => write_media(&mut self.tx, earlier, m).await?,
+        };
+        sqlx::query(
+            "INSERT INTO import_keys (site, wp_id, kind, local_id, digest) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (site, wp_id) DO UPDATE SET kind = excluded.kind, local_id = excluded.local_id, \
+             digest = excluded.digest",
+        )
+        .bind(&self.site)
+        .bind(wp_id)
+        .bind(kind.as_str())
+        .bind(id)
+        .bind(digest)
+        .execute(&mut *self.tx)
+        .await?;
+        self.keys
+            .insert(wp_id, (kind.as_str().to_string(), id, digest.to_string()));
+        let outcome = match earlier {
+            Some(_) => Outcome::Updated,
+            None => Outcome::Created,
+        };
+        if kind == ItemKind::Article {
+            let change = match outcome {
+                Outcome::Created => ChangeKind::Created,
+                _ => ChangeKind::Updated,
+            };
+            self.changes.push((id, change));
+        }
+        Ok((id, outcome))
+    }
+
+    /// Points the old URL `source` (see [`crate::model::redirect_key`]) at
+    /// `target`, replacing what it pointed at before.
+    pub async fn redirect(&mut self, source: &str, target: &RedirectTarget) -> anyhow::Result<()> {
+        let (article, page, location) = match target {
+            RedirectTarget::Article(id) => (Some(*id), None, None),
+            RedirectTarget::Page(id) => (None, Some(*id), None),
+            RedirectTarget::Location(l) => (None, None, Some(l.as_str())),
+        };
+        sqlx::query(
+            "INSERT INTO redirects (source, article_id, page_id, location) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id, \
+             page_id = excluded.page_id, location = excluded.location",
+        )
+        .bind(source)
+        .bind(article)
+        .bind(page)
+        .bind(location)
+        .execute(&mut *self.tx)
+        .await
+        .with_context(|| format!("storing the redirect from {source}"))?;
+        Ok(())
+    }
+
+    /// Links two articles as editions of one story, both ways.
+    pub async fn translations(&mut self, a: i64, b: i64) -> anyhow::Result<()> {
+        for (from, to) in [(a, b), (b, a)] {
+            let rows = sqlx::query(
+                "UPDATE articles SET translation_id = $1 WHERE id = $2 \
+                 AND (translation_id IS NULL OR translation_id <> $1)",
+            )
+            .bind(to)
+            .bind(from)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+            if rows > 0 && !self.changes.iter().any(|(id, _)| *id == from) {
+                self.changes.push((from, ChangeKind::Updated));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets an article's cover to a media record (WordPress's featured
+    /// image, known only once every attachment has been read).
+    pub async fn cover(&mut self, article: i64, media: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE articles SET cover_url = (SELECT url FROM media WHERE id = $1), \
+             cover_alt = (SELECT alt FROM media WHERE id = $1), \
+             cover_caption = (SELECT caption FROM media WHERE id = $1) WHERE id = $2",
+        )
+        .bind(media)
+        .bind(article)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores everything, logs the changed articles, and reads the log back.
+    pub async fn commit(mut self) -> anyhow::Result<usize> {
+        let n = self.changes.len();
+        log_changes(&mut self.tx, self.store.backend, &self.changes).await?;
+        self.tx.commit().await?;
+        if let Err(e) = self.store.sync().await {
+            tracing::warn!("reading the change log back: {e:#}");
+        }
+        Ok(n)
+    }
+}
+
+async fn write_page(
+    conn: &mut sqlx::AnyConnection,
+    id: Option<i64>,
+    p: &NewPage,
+) -> anyhow::Result<i64> {
+    let body = warraq_text::sanitize_body(&p.body_html);
+    let sql = match id {
+        None => {
+            "INSERT INTO pages (lang, path, title, body_html, status, seo_title, meta_description, \
+             position, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE pages SET lang = $1, path = $2, title = $3, body_html = $4, status = $5, \
+             seo_title = $6, meta_description = $7, position = $8, published_at = $9, \
+             updated_at = $10 WHERE id = $11 RETURNING id"
+        }
+    };
+    let q = sqlx::query(sql)
+        .bind(p.lang.code())
+        .bind(&p.path)
+        .bind(p.title.trim())
+        .bind(body)
+        .bind(p.status.as_str())
+        .bind(&p.seo_title)
+        .bind(&p.meta_description)
+        .bind(p.position)
+        .bind(p.published_at.as_second())
+        .bind(p.updated_at.as_second());
+    let q = match id {
+        Some(id) => q.bind(id),
+        None => q,
+    };
+    Ok(q.fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot store page /{}/ ({})", p.path, p.lang))?
+        .try_get("id")?)
+}
+
+async fn write_media(
+    conn: &mut sqlx::AnyConnection,
+    id: Option<i64>,
+    m: &NewMedia,
+) -> anyhow::Result<i64> {
+    let sql = match id {
+        None => {
+            "INSERT INTO media (url, file, title, alt, caption, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE media SET url = $1, file = $2, title = $3, alt = $4, caption = $5, \
+             created_at = $6 WHERE id = $7 RETURNING id"
+        }
+    };
+    let q = sqlx::query(sql)
+        .bind(&m.url)
+        .bind(m.file.as_deref())
+        .bind(&m.title)
+        .bind(&m.alt)
+        .bind(&m.caption)
+        .bind(m.created_at);
+    let q = match id {
+        Some(id) => q.bind(id),
+        None => q,
+    };
+    Ok(q.fetch_one(&mut *conn)
+        .await
+        .with_context(|| format!("cannot store media {}", m.url))?
+        .try_get("id")?)
+}
