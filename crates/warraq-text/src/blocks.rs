@@ -714,6 +714,9 @@ fn text_of(html: &str) -> String {
 /// HTML without comments, and such that no `<!--` remains even where
 /// removing one comment joins the text around it into a new one.
 fn strip_comments(html: &str) -> String {
+    if !html.contains("<!--") {
+        return html.to_string();
+    }
     let b = html.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -730,6 +733,9 @@ fn strip_comments(html: &str) -> String {
 }
 
 fn is_blank(html: &str) -> bool {
+    if !html.contains("<!--") {
+        return html.trim().is_empty();
+    }
     strip_comments(html).trim().is_empty()
 }
 

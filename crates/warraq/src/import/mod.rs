@@ -525,9 +525,15 @@ impl<'a> Run<'a> {
             }
         }
         for tag in &survey.tags {
-            let slug = slugify(&fields::slug_of(&tag.slug).0);
+            // Tags are stored under the slug of their name (see
+            // store::write), not WordPress's.
+            let name = fields::headline_of(&tag.name).0;
+            let slug = slugify(&name);
             if slug.is_empty() {
                 continue;
+            }
+            if let Some(tx) = &mut self.tx {
+                tx.tag(self.lang, &name).await?;
             }
             self.report.tags += 1;
             let target = format!("{}/tag/{}/", self.lang.prefix(), encode(&slug));
@@ -847,8 +853,8 @@ impl<'a> Run<'a> {
             .tx
             .as_ref()
             .and_then(|tx| tx.known(item.post_id, ItemKind::Article));
-        if let Some(tx) = &mut self.tx {
-            slug = tx.free_slug(lang, &slug, own).await?;
+        if let Some(tx) = &self.tx {
+            slug = tx.free_slug(lang, &slug, own);
         }
         if slug != wanted {
             warn(

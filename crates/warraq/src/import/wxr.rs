@@ -138,6 +138,13 @@ pub enum Entry {
     Item(Box<Item>),
 }
 
+/// What one event of the file led to.
+enum Step {
+    More,
+    Entry(Entry),
+    End,
+}
+
 /// Counts lines and columns of what quick-xml has consumed, so that a
 /// position can be named without keeping the file.
 struct Counted<R> {
@@ -168,41 +175,32 @@ impl<R: BufRead> BufRead for Counted<R> {
     fn consume(&mut self, n: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let consumed = &buf[..n.min(buf.len())];
-            let (mut line, mut column) = (self.line, self.column);
-            let mut from = 0;
-            for lt in memchr_all(b'<', consumed) {
-                (line, column) = advance(line, column, &consumed[from..lt]);
-                self.markup = Location { line, column };
-                from = lt;
+            // Only the last `<` is ever asked for.
+            match consumed.iter().rposition(|&b| b == b'<') {
+                Some(lt) => {
+                    let (line, column) = advance(self.line, self.column, &consumed[..lt]);
+                    self.markup = Location { line, column };
+                    (self.line, self.column) = advance(line, column, &consumed[lt..]);
+                }
+                None => (self.line, self.column) = advance(self.line, self.column, consumed),
             }
-            (self.line, self.column) = advance(line, column, &consumed[from..]);
         }
         self.bytes += n as u64;
         self.inner.consume(n);
     }
 }
 
-/// The offsets of `needle` in `haystack`.
-fn memchr_all(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
-}
-
 /// Line and column after reading `bytes` from (`line`, `column`): columns
 /// count characters, not the continuation bytes of UTF-8.
-fn advance(mut line: u64, mut column: u64, bytes: &[u8]) -> (u64, u64) {
-    for &b in bytes {
-        if b == b'\n' {
-            line += 1;
-            column = 1;
-        } else if b & 0xC0 != 0x80 {
-            column += 1;
+fn advance(line: u64, column: u64, bytes: &[u8]) -> (u64, u64) {
+    let chars = |b: &[u8]| b.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+    match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(last) => {
+            let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            (line + newlines, 1 + chars(&bytes[last + 1..]))
         }
+        None => (line, column + chars(bytes)),
     }
-    (line, column)
 }
 
 /// Where the leaf element being read is, and what it has said so far.
@@ -295,72 +293,85 @@ impl<R: BufRead> WxrReader<R> {
 
     /// The next author, term or item; `None` at the end of a whole file.
     pub fn next_entry(&mut self) -> Result<Option<Entry>, WxrError> {
-        loop {
+        // The event borrows the buffer, not the reader, so it is handled
+        // without a copy (bodies are most of a file's bytes).
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = loop {
+            buf.clear();
             let start = self.here();
-            self.buf.clear();
-            let event = match self.reader.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
+            let event = match self.reader.read_event_into(&mut buf) {
+                Ok(event) => event,
                 Err(e) => {
                     let at = self.here();
                     let inside = match self.open.last() {
                         Some((name, opened)) => format!(" (inside <{name}> opened at {opened})"),
                         None => String::new(),
                     };
-                    return Err(self.error(at, format!("not well-formed XML: {e}{inside}")));
+                    break Err(self.error(at, format!("not well-formed XML: {e}{inside}")));
                 }
             };
-            match event {
-                Event::Start(e) => {
-                    let at = self.markup();
-                    self.open_element(&e, at)?;
+            match self.handle(event, start) {
+                Ok(Step::More) => {}
+                Ok(Step::Entry(entry)) => break Ok(Some(entry)),
+                Ok(Step::End) => break Ok(None),
+                Err(e) => break Err(e),
+            }
+        };
+        self.buf = buf;
+        result
+    }
+
+    fn handle(&mut self, event: Event<'_>, start: Location) -> Result<Step, WxrError> {
+        match event {
+            Event::Start(e) => {
+                let at = self.markup();
+                self.open_element(&e, at)?;
+            }
+            Event::Empty(e) => {
+                let at = self.markup();
+                self.open_element(&e, at)?;
+                if let Some(entry) = self.close_element(at)? {
+                    return Ok(Step::Entry(entry));
                 }
-                Event::Empty(e) => {
-                    let at = self.markup();
-                    self.open_element(&e, at)?;
-                    if let Some(entry) = self.close_element(at)? {
-                        return Ok(Some(entry));
-                    }
+            }
+            Event::End(_) => {
+                if let Some(entry) = self.close_element(self.markup())? {
+                    return Ok(Step::Entry(entry));
                 }
-                Event::End(_) => {
-                    if let Some(entry) = self.close_element(self.markup())? {
-                        return Ok(Some(entry));
-                    }
-                }
-                Event::Text(t) => {
-                    let raw = t.into_inner();
-                    let text = self.utf8(&raw, start, 0)?;
-                    if self.open.is_empty() {
-                        if !text.trim().is_empty() {
-                            return Err(self.not_wxr(start));
-                        }
-                        continue;
-                    }
-                    let text = quick_xml::escape::unescape(&text)
-                        .map_err(|e| self.error(start, format!("bad character reference: {e}")))?;
-                    self.push_text(&text, start, 0);
-                }
-                Event::CData(t) => {
-                    let raw = t.into_inner();
-                    let start = self.markup();
-                    let text = self.utf8(&raw, start, b"<![CDATA[".len())?;
-                    self.push_text(&text, start, b"<![CDATA[".len());
-                }
-                Event::Eof => {
-                    if let Some((name, at)) = self.open.last() {
-                        let here = self.here();
-                        return Err(self.error(
-                            here,
-                            format!("the file ends inside <{name}> opened at {at}: truncated?"),
-                        ));
-                    }
-                    if !self.seen_root {
+            }
+            Event::Text(t) => {
+                let text = self.utf8(&t, start, 0)?;
+                if self.open.is_empty() {
+                    if !text.trim().is_empty() {
                         return Err(self.not_wxr(start));
                     }
-                    return Ok(None);
+                    return Ok(Step::More);
                 }
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+                let text = quick_xml::escape::unescape(text)
+                    .map_err(|e| self.error(start, format!("bad character reference: {e}")))?;
+                self.push_text(&text, start, 0);
             }
+            Event::CData(t) => {
+                let start = self.markup();
+                let text = self.utf8(&t, start, b"<![CDATA[".len())?;
+                self.push_text(text, start, b"<![CDATA[".len());
+            }
+            Event::Eof => {
+                if let Some((name, at)) = self.open.last() {
+                    let here = self.here();
+                    return Err(self.error(
+                        here,
+                        format!("the file ends inside <{name}> opened at {at}: truncated?"),
+                    ));
+                }
+                if !self.seen_root {
+                    return Err(self.not_wxr(start));
+                }
+                return Ok(Step::End);
+            }
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
         }
+        Ok(Step::More)
     }
 
     fn not_wxr(&self, at: Location) -> WxrError {
@@ -372,9 +383,9 @@ impl<R: BufRead> WxrReader<R> {
 
     /// `raw` as UTF-8, or an error at the first invalid byte (`skip` bytes
     /// of markup precede `raw` from `start`).
-    fn utf8(&self, raw: &[u8], start: Location, skip: usize) -> Result<String, WxrError> {
+    fn utf8<'b>(&self, raw: &'b [u8], start: Location, skip: usize) -> Result<&'b str, WxrError> {
         match std::str::from_utf8(raw) {
-            Ok(s) => Ok(s.to_string()),
+            Ok(s) => Ok(s),
             Err(e) => {
                 let (line, column) = advance(
                     start.line,
@@ -399,6 +410,14 @@ impl<R: BufRead> WxrReader<R> {
             && self.term.is_none()
             && self.open.len() > 3
         {
+            return;
+        }
+        // Nearly always clean: a byte scan decides.
+        let suspect = text
+            .bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+        if !suspect || !text.chars().any(forbidden) {
+            self.leaf.text.push_str(text);
             return;
         }
         let mut clean = String::with_capacity(text.len());

@@ -67,7 +67,16 @@ pub struct Import {
     links: Links,
     changes: Vec<(i64, ChangeKind)>,
     next_position: i64,
+    /// Every article's (language, slug) → id, to give free slugs without
+    /// asking the database each time.
+    slugs: HashMap<(Lang, String), i64>,
+    /// Rows not yet written, sent in multi-row statements.
+    pending_keys: Vec<(i64, ItemKind, i64, String)>,
+    pending_redirects: HashMap<String, RedirectTarget>,
 }
+
+/// Rows per multi-row statement (and buffered before one is sent).
+const BATCH: usize = 500;
 
 impl Store {
     /// Starts an import of the WordPress site at `site` (its base URL).
@@ -94,6 +103,14 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("n")?;
+        let mut slugs = HashMap::new();
+        for row in sqlx::query("SELECT id, lang, slug FROM articles")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let lang: Lang = super::parse_column(&row, "lang")?;
+            slugs.insert((lang, row.try_get("slug")?), row.try_get("id")?);
+        }
         Ok(Import {
             store: self.clone(),
             tx,
@@ -102,6 +119,9 @@ impl Store {
             links: Links::default(),
             changes: Vec::new(),
             next_position,
+            slugs,
+            pending_keys: Vec::new(),
+            pending_redirects: HashMap::new(),
         })
     }
 }
@@ -121,6 +141,12 @@ impl Import {
         Ok(id)
     }
 
+    /// Stores a tag of `lang` (WordPress exports declare every tag, used
+    /// or not).
+    pub async fn tag(&mut self, lang: Lang, name: &str) -> anyhow::Result<i64> {
+        self.links.tag(&mut self.tx, lang, name).await
+    }
+
     /// The local id an earlier run gave WordPress item `wp_id`, if any.
     pub fn known(&self, wp_id: i64, kind: ItemKind) -> Option<i64> {
         self.keys
@@ -131,27 +157,17 @@ impl Import {
 
     /// `slug`, or `slug-2`, `slug-3`…: the first that no other article of
     /// the language holds.
-    pub async fn free_slug(
-        &mut self,
-        lang: Lang,
-        slug: &str,
-        own: Option<i64>,
-    ) -> anyhow::Result<String> {
+    pub fn free_slug(&self, lang: Lang, slug: &str, own: Option<i64>) -> String {
         let mut candidate = slug.to_string();
-        for n in 2.. {
-            let taken = sqlx::query("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
-                .bind(lang.code())
-                .bind(&candidate)
-                .fetch_optional(&mut *self.tx)
-                .await?
-                .map(|r| r.try_get::<i64, _>("id"))
-                .transpose()?;
-            if taken.is_none() || taken == own {
+        let mut n = 2;
+        while let Some(holder) = self.slugs.get(&(lang, candidate.clone())) {
+            if Some(*holder) == own {
                 break;
             }
             candidate = format!("{slug}-{n}");
+            n += 1;
         }
-        Ok(candidate)
+        candidate
     }
 
     /// Creates or updates what WordPress knew as `wp_id`, unless it is
@@ -170,22 +186,20 @@ impl Import {
             }
         }
         let id = match item {
-            Item::Article(a) => write_article(&mut self.tx, earlier, a, &mut self.links).await?,
+            Item::Article(a) => {
+                let id = write_article(&mut self.tx, earlier, a, &mut self.links).await?;
+                self.slugs.retain(|_, holder| *holder != id);
+                self.slugs.insert((a.lang, a.slug.clone()), id);
+                id
+            }
             Item::Page(p) => write_page(&mut self.tx, earlier, p).await?,
             Item::Media(m) => write_media(&mut self.tx, earlier, m).await?,
         };
-        sqlx::query(
-            "INSERT INTO import_keys (site, wp_id, kind, local_id, digest) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (site, wp_id) DO UPDATE SET kind = excluded.kind, local_id = excluded.local_id, \
-             digest = excluded.digest",
-        )
-        .bind(&self.site)
-        .bind(wp_id)
-        .bind(kind.as_str())
-        .bind(id)
-        .bind(digest)
-        .execute(&mut *self.tx)
-        .await?;
+        self.pending_keys
+            .push((wp_id, kind, id, digest.to_string()));
+        if self.pending_keys.len() >= BATCH {
+            self.flush_keys().await?;
+        }
         self.keys
             .insert(wp_id, (kind.as_str().to_string(), id, digest.to_string()));
         let outcome = match earlier {
@@ -205,23 +219,84 @@ impl Import {
     /// Points the old URL `source` (see [`crate::model::redirect_key`]) at
     /// `target`, replacing what it pointed at before.
     pub async fn redirect(&mut self, source: &str, target: &RedirectTarget) -> anyhow::Result<()> {
-        let (article, page, location) = match target {
-            RedirectTarget::Article(id) => (Some(*id), None, None),
-            RedirectTarget::Page(id) => (None, Some(*id), None),
-            RedirectTarget::Location(l) => (None, None, Some(l.as_str())),
-        };
-        sqlx::query(
-            "INSERT INTO redirects (source, article_id, page_id, location) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id, \
-             page_id = excluded.page_id, location = excluded.location",
-        )
-        .bind(source)
-        .bind(article)
-        .bind(page)
-        .bind(location)
-        .execute(&mut *self.tx)
-        .await
-        .with_context(|| format!("storing the redirect from {source}"))?;
+        self.pending_redirects
+            .insert(source.to_string(), target.clone());
+        if self.pending_redirects.len() >= BATCH {
+            self.flush_redirects().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush_redirects(&mut self) -> anyhow::Result<()> {
+        let rows: Vec<_> = self.pending_redirects.drain().collect();
+        for chunk in rows.chunks(BATCH) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO redirects (source, article_id, page_id, location) VALUES {values} \
+                 ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id, \
+                 page_id = excluded.page_id, location = excluded.location"
+            );
+            let mut q = sqlx::query(&sql);
+            for (source, target) in chunk {
+                let (article, page, location) = match target {
+                    RedirectTarget::Article(id) => (Some(*id), None, None),
+                    RedirectTarget::Page(id) => (None, Some(*id), None),
+                    RedirectTarget::Location(l) => (None, None, Some(l.clone())),
+                };
+                q = q
+                    .bind(source.clone())
+                    .bind(article)
+                    .bind(page)
+                    .bind(location);
+            }
+            q.execute(&mut *self.tx)
+                .await
+                .context("storing redirects")?;
+        }
+        Ok(())
+    }
+
+    async fn flush_keys(&mut self) -> anyhow::Result<()> {
+        let rows = std::mem::take(&mut self.pending_keys);
+        for chunk in rows.chunks(BATCH) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "($1, ${}, ${}, ${}, ${})",
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4,
+                        4 * i + 5
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO import_keys (site, wp_id, kind, local_id, digest) VALUES {values} \
+                 ON CONFLICT (site, wp_id) DO UPDATE SET kind = excluded.kind, \
+                 local_id = excluded.local_id, digest = excluded.digest"
+            );
+            let mut q = sqlx::query(&sql).bind(self.site.clone());
+            for (wp_id, kind, id, digest) in chunk {
+                q = q
+                    .bind(*wp_id)
+                    .bind(kind.as_str())
+                    .bind(*id)
+                    .bind(digest.clone());
+            }
+            q.execute(&mut *self.tx).await?;
+        }
         Ok(())
     }
 
@@ -261,6 +336,8 @@ impl Import {
 
     /// Stores everything, logs the changed articles, and reads the log back.
     pub async fn commit(mut self) -> anyhow::Result<usize> {
+        self.flush_keys().await?;
+        self.flush_redirects().await?;
         let n = self.changes.len();
         log_changes(&mut self.tx, self.store.backend, &self.changes).await?;
         self.tx.commit().await?;

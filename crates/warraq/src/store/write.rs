@@ -236,6 +236,7 @@ pub(super) async fn write_article(
     let what = || format!("article {:?} ({})", a.slug, a.lang);
     let body = warraq_text::sanitize_body(&a.body_html);
     let cover = a.cover.as_ref();
+    let replacing = id.is_some();
     let sql = match id {
         None => {
             "INSERT INTO articles (lang, slug, headline, standfirst, body_html, cover_url, cover_alt, \
@@ -298,7 +299,7 @@ pub(super) async fn write_article(
     }
     let mut tags = Vec::with_capacity(a.tag_names.len());
     for name in &a.tag_names {
-        let tag = links.tag(conn, a, name).await?;
+        let tag = links.tag(conn, a.lang, name).await.with_context(what)?;
         if !tags.contains(&tag) {
             tags.push(tag);
         }
@@ -311,10 +312,12 @@ pub(super) async fn write_article(
         ("article_sections", "section_id", &sections),
         ("article_tags", "tag_id", &tags),
     ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        if replacing {
+            sqlx::query(&format!("DELETE FROM {table} WHERE article_id = $1"))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
         if ids.is_empty() {
             continue;
         }
@@ -370,33 +373,29 @@ impl Links {
         self.known.insert((table, slug.to_string()), id);
     }
 
-    /// The id of tag `name` in the article's language, created if new.
-    async fn tag(
+    /// The id of tag `name` in `lang`, created if new.
+    pub(super) async fn tag(
         &mut self,
         conn: &mut AnyConnection,
-        a: &NewArticle,
+        lang: crate::model::Lang,
         name: &str,
     ) -> anyhow::Result<i64> {
         let slug = slugify(name);
-        anyhow::ensure!(
-            !slug.is_empty(),
-            "article {:?}: tag {name:?} has no letters or digits",
-            a.slug
-        );
-        let key = ("tags", format!("{}/{slug}", a.lang));
+        anyhow::ensure!(!slug.is_empty(), "tag {name:?} has no letters or digits");
+        let key = ("tags", format!("{lang}/{slug}"));
         if let Some(id) = self.known.get(&key) {
             return Ok(*id);
         }
         sqlx::query(
             "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) ON CONFLICT (lang, slug) DO NOTHING",
         )
-        .bind(a.lang.code())
+        .bind(lang.code())
         .bind(&slug)
         .bind(name.trim())
         .execute(&mut *conn)
         .await?;
         let row = sqlx::query("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
-            .bind(a.lang.code())
+            .bind(lang.code())
             .bind(&slug)
             .fetch_one(&mut *conn)
             .await?;

@@ -135,9 +135,12 @@ pub async fn base_context(
 
 async fn home(State(app): State<AppState>, lang: Lang, RawQuery(query): RawQuery) -> PageResult {
     if let Some(query) = &query {
-        // WordPress's `/?p=ID` links of an imported site.
-        if let Some(moved) = super::pages::redirect_for(&app, "/", Some(query)).await {
-            return Ok(moved);
+        // WordPress's `/?p=ID` links of an imported site: the item's page,
+        // or not found (a draft, or an item never imported).
+        if crate::model::redirect_key("/", Some(query)).starts_with("/?") {
+            return super::pages::redirect_for(&app, "/", Some(query))
+                .await
+                .ok_or(Failure::NotFound);
         }
         // One home page per language; query strings would only fill the cache.
         return Ok(Redirect::permanent(&app.views.urls.home(lang)).into_response());
