@@ -686,7 +686,7 @@ mod tests {
         assert_eq!(item.terms[0].nicename, "x");
         assert_eq!(item.terms[0].name, "X");
         assert_eq!(item.meta("k"), Some("v"));
-        assert_eq!(item.at, Location { line: 6, column: 1 });
+        assert_eq!(item.at, Location { line: 5, column: 1 });
     }
 
     #[test]
@@ -694,7 +694,7 @@ mod tests {
         let xml = format!("{HEAD}<item><title>خبر</title><content:encoded>abc");
         let e = entries(&xml).unwrap_err();
         assert!(e.message.contains("ends inside"), "{e}");
-        assert_eq!(e.at.line, 6);
+        assert_eq!(e.at.line, 5);
     }
 
     #[test]
@@ -702,7 +702,7 @@ mod tests {
         let xml = HEAD.replace("1.2</wp:wxr", "9.9</wp:wxr");
         let e = entries(&format!("{xml}</channel></rss>")).unwrap_err();
         assert!(e.message.contains("9.9"), "{e}");
-        assert_eq!(e.at.line, 5);
+        assert_eq!(e.at.line, 4);
     }
 
     #[test]
@@ -715,7 +715,7 @@ mod tests {
         assert_eq!(
             e.at,
             Location {
-                line: 6,
+                line: 5,
                 column: 16
             },
             "{e}"
@@ -734,7 +734,7 @@ mod tests {
         assert_eq!(
             w[0].at,
             Location {
-                line: 6,
+                line: 5,
                 column: 15
             }
         );

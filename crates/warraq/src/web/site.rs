@@ -653,7 +653,6 @@ async fn seo_context(app: &AppState, a: &Article, base: &Value) -> anyhow::Resul
     let canonical = (!a.seo.canonical.is_empty()).then_some(a.seo.canonical.as_str());
     Ok(context! {
         title => title.map(Value::from).unwrap_or_else(|| page.get_attr("title").unwrap_or_default()),
-        og_title => a.headline,
         description => description.map(Value::from).unwrap_or_else(|| page.get_attr("description").unwrap_or_default()),
         canonical => canonical.map(Value::from).unwrap_or_else(|| page.get_attr("canonical").unwrap_or_default()),
         noindex => a.seo.noindex,
