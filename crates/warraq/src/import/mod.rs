@@ -15,6 +15,7 @@
 
 mod body;
 pub mod fields;
+mod mapping;
 mod media;
 pub mod report;
 pub mod wxr;
@@ -22,18 +23,15 @@ pub mod wxr;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use jiff::tz::TimeZone;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::model::{
-    redirect_key, slugify, AuthorProfile, Cover, Lang, NewArticle, NewAuthor, NewMedia, NewPage,
-    NewSection, RedirectTarget, Status,
-};
-use crate::store::{Item as StoreItem, ItemKind, Store};
-use fields::Fate;
-use report::{NotPublic, Report};
+use crate::model::{redirect_key, slugify, AuthorProfile, Lang, NewAuthor, NewSection, RedirectTarget};
+use crate::store::{Item as StoreItem, ItemKind, Outcome, Store};
+use report::Report;
 use wxr::{Entry, Item, Term, WpAuthor, WxrReader};
 
 /// Bump when the mapping changes, so a re-import rewrites every item.
@@ -182,36 +180,41 @@ pub async fn import_wxr(
         files[0].display()
     );
 
-    // Pass 2: store.
-    let mut run = Run::new(store, options, &survey, report, options.dry_run).await?;
+    // Pass 2: map items on a thread of their own (bodies are most of the
+    // work) while this task stores the ones before, in one transaction.
+    let survey = Arc::new(survey);
+    let lang = survey.channel_lang.unwrap_or(options.default_lang);
+    let mut run = Run::new(store, options, survey.clone(), report, lang).await?;
     run.people_and_places().await?;
+    let mapper = mapping::Mapper {
+        survey: survey.clone(),
+        time_zone: options.time_zone.clone(),
+        lang,
+        media: media::Media::new(
+            &survey.site,
+            options.uploads.clone(),
+            options.media_dir.clone(),
+            options.dry_run,
+        ),
+    };
+    let (sender, mut mapped) = tokio::sync::mpsc::channel(256);
+    let files = files.to_vec();
+    let mapping = tokio::task::spawn_blocking(move || map_all(mapper, &files, sender));
     let mut items = 0;
-    let mut done_bytes = 0;
-    for path in files {
-        let name = path.display().to_string();
-        let mut reader = WxrReader::new(open(path)?, &name);
-        while let Some(entry) = reader.next_entry()? {
-            let (id, title) = match &entry {
-                Entry::Item(item) => (item.post_id, item.title.as_str()),
-                _ => (0, ""),
-            };
-            for w in reader.take_warnings() {
-                run.report.warn(&name, id, title, w.at, w.message);
-            }
-            let Entry::Item(item) = entry else { continue };
-            run.item(&item, &name).await?;
-            items += 1;
-            if items % 200 == 0 {
-                progress(Progress {
-                    pass: 2,
-                    bytes: done_bytes + reader.bytes_read(),
-                    total_bytes,
-                    items,
-                });
-            }
+    while let Some(next) = mapped.recv().await {
+        let (item, bytes) = next?;
+        run.store(item).await?;
+        items += 1;
+        if items % 200 == 0 {
+            progress(Progress {
+                pass: 2,
+                bytes,
+                total_bytes,
+                items,
+            });
         }
-        done_bytes += reader.bytes_read();
     }
+    run.report.media_files = mapping.await??;
     progress(Progress {
         pass: 2,
         bytes: total_bytes,
@@ -219,6 +222,46 @@ pub async fn import_wxr(
         items,
     });
     run.finish().await
+}
+
+/// The mapping thread: every item of `files`, mapped, with the bytes read
+/// so far; returns how many media files it copied. Stops when the writer
+/// hangs up (it failed).
+fn map_all(
+    mut mapper: mapping::Mapper,
+    files: &[PathBuf],
+    sender: tokio::sync::mpsc::Sender<anyhow::Result<(mapping::Mapped, u64)>>,
+) -> anyhow::Result<u64> {
+    let mut done_bytes = 0;
+    for path in files {
+        let name: Arc<str> = path.display().to_string().into();
+        let mut reader = WxrReader::new(open(path)?, &name);
+        loop {
+            let entry = match reader.next_entry() {
+                Ok(Some(entry)) => entry,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = sender.blocking_send(Err(e.into()));
+                    return Ok(mapper.media.copied());
+                }
+            };
+            let warnings = reader.take_warnings();
+            let Entry::Item(item) = entry else { continue };
+            let result = mapper.map(&item, &name).map(|mut m| {
+                for w in warnings {
+                    m.report
+                        .warn(&name, item.post_id, &item.title, w.at, w.message);
+                }
+                (m, done_bytes + reader.bytes_read())
+            });
+            let failed = result.is_err();
+            if sender.blocking_send(result).is_err() || failed {
+                return Ok(mapper.media.copied());
+            }
+        }
+        done_bytes += reader.bytes_read();
+    }
+    Ok(mapper.media.copied())
 }
 
 /// A published item must have a date: the first pass stops on one that
@@ -371,18 +414,17 @@ fn translation_set(description: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-/// The second pass: one transaction (none in a dry run).
+/// The second pass's writer: one transaction (none in a dry run).
 struct Run<'a> {
     options: &'a Options,
-    survey: &'a Survey,
+    survey: Arc<Survey>,
     report: Report,
     tx: Option<crate::store::Import>,
-    /// WordPress login (slugified) → author slug.
+    /// Author slugs stored in this run.
     authors: HashSet<String>,
     /// Articles by WordPress id, for featured images and translations.
     articles: HashMap<i64, i64>,
     covers: Vec<(i64, i64)>,
-    media: media::Media,
     /// Section slugs, for the redirects of category URLs.
     sections: HashSet<String>,
     /// The default edition: the channel's language, else the option.
@@ -396,11 +438,11 @@ impl<'a> Run<'a> {
     async fn new(
         store: &Store,
         options: &'a Options,
-        survey: &'a Survey,
+        survey: Arc<Survey>,
         report: Report,
-        dry_run: bool,
+        lang: Lang,
     ) -> anyhow::Result<Run<'a>> {
-        let tx = if dry_run {
+        let tx = if options.dry_run {
             None
         } else {
             Some(store.begin_import(&survey.site).await?)
@@ -413,21 +455,15 @@ impl<'a> Run<'a> {
             authors: HashSet::new(),
             articles: HashMap::new(),
             covers: Vec::new(),
-            media: media::Media::new(
-                &survey.site,
-                options.uploads.clone(),
-                options.media_dir.clone(),
-                dry_run,
-            ),
             sections: HashSet::new(),
-            lang: survey.channel_lang.unwrap_or(options.default_lang),
+            lang,
             slugs: HashSet::new(),
         })
     }
 
     /// Authors, sections (parents first) and their redirects.
     async fn people_and_places(&mut self) -> anyhow::Result<()> {
-        let survey = self.survey;
+        let survey = self.survey.clone();
         let mut people: Vec<(String, String, String)> = survey
             .authors
             .iter()
@@ -615,295 +651,107 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn lang_of(&self, item: &Item) -> Lang {
-        item.terms
-            .iter()
-            .filter(|t| t.domain == "language")
-            .find_map(|t| t.nicename.split(['-', '_']).next()?.parse().ok())
-            .unwrap_or(self.lang)
-    }
-
-    async fn item(&mut self, item: &Item, file: &str) -> anyhow::Result<()> {
-        self.report.skipped_comments(item.comments);
-        let kind = item.post_type.as_str();
-        if !matches!(kind, "post" | "page" | "attachment") {
-            self.report.skip(kind);
-            return Ok(());
-        }
-        let Fate::Keep(status) = fields::fate(&item.status, &item.post_password) else {
-            self.report.skip(if item.status == "trash" {
-                "trash"
-            } else {
-                "other statuses"
-            });
-            return Ok(());
-        };
-        match kind {
-            "attachment" => self.attachment(item).await,
-            _ => self.post(item, file, status).await,
-        }
-    }
-
-    async fn attachment(&mut self, item: &Item) -> anyhow::Result<()> {
-        let Some(found) = self.survey.attachments.get(&item.post_id) else {
-            return Ok(());
-        };
-        let (url, file) = match self.media.copy_attachment(&found.file)? {
-            Some(local) => (format!("/media/{local}"), Some(local)),
-            None => (found.url.clone(), None),
-        };
-        let record = NewMedia {
-            url: url.clone(),
+    /// Stores one mapped item and the old URLs that lead to it.
+    async fn store(&mut self, mapped: mapping::Mapped) -> anyhow::Result<()> {
+        let mapping::Mapped {
             file,
-            title: found.title.clone(),
-            alt: found.alt.clone(),
-            caption: found.caption.clone(),
-            created_at: fields::item_time(
-                &item.post_date_gmt,
-                &item.post_date,
-                &item.pub_date,
-                &self.options.time_zone,
-            )
-            .map(|t| t.as_second())
-            .unwrap_or(0),
-        };
-        let digest = digest(item, self.media.enabled());
-        let outcome = match &mut self.tx {
-            Some(tx) => {
-                tx.put(item.post_id, &digest, StoreItem::Media(&record))
-                    .await?
-                    .1
+            wp_id,
+            at,
+            digest,
+            what,
+            report,
+        } = mapped;
+        self.report.absorb(report);
+        let (target, keys) = match what {
+            mapping::What::Skip(why) => {
+                self.report.skip(&why);
+                return Ok(());
             }
-            None => crate::store::Outcome::Created,
-        };
-        self.report.media.add(outcome);
-        self.redirect(
-            &format!("/?attachment_id={}", item.post_id),
-            &RedirectTarget::Location(url.clone()),
-        )
-        .await?;
-        if let Some((path, _)) = fields::path_and_query(&item.link) {
-            let key = redirect_key(path, None);
-            if key != "/" {
-                self.redirect(&key, &RedirectTarget::Location(url)).await?;
+            mapping::What::Media { record, keys } => {
+                let (_, outcome) = self.put(wp_id, &digest, StoreItem::Media(&record)).await?;
+                self.report.media.add(outcome);
+                (RedirectTarget::Location(record.url.clone()), keys)
             }
+            mapping::What::Page { page, keys } => {
+                let (id, outcome) = self.put(wp_id, &digest, StoreItem::Page(&page)).await?;
+                self.report.pages.add(outcome);
+                if outcome == Outcome::Unchanged {
+                    return Ok(());
+                }
+                (RedirectTarget::Page(id), keys)
+            }
+            mapping::What::Post(post) => {
+                let Some((id, keys)) = self.post(*post, (&file, at), wp_id, &digest).await? else {
+                    return Ok(());
+                };
+                (RedirectTarget::Article(id), keys)
+            }
+        };
+        for key in keys {
+            self.redirect(&key, &target).await?;
         }
         Ok(())
     }
 
-    async fn post(&mut self, item: &Item, file: &str, status: Status) -> anyhow::Result<()> {
-        let lang = self.lang_of(item);
-        let (headline, stripped_title) = fields::headline_of(&item.title);
-        let warn = |report: &mut Report, reason: String| {
-            report.warn(file, item.post_id, &item.title, item.at, reason)
-        };
-        if stripped_title {
-            warn(
-                &mut self.report,
-                "invisible direction or zero-width characters removed from the title".into(),
-            );
+    async fn put(
+        &mut self,
+        wp_id: i64,
+        digest: &str,
+        item: StoreItem<'_>,
+    ) -> anyhow::Result<(i64, Outcome)> {
+        match &mut self.tx {
+            Some(tx) => tx.put(wp_id, digest, item).await,
+            None => Ok((0, Outcome::Created)),
         }
-        let attachments = &self.survey.attachments;
-        let body = body::body_of(&item.content, &|id| {
-            attachments.get(&id).map(|a| warraq_text::blocks::MediaRef {
-                url: a.url.clone(),
-                alt: a.alt.clone(),
-                caption: a.caption.clone(),
-            })
-        });
-        for (name, n) in &body.unknown_shortcodes {
-            *self
-                .report
-                .unknown_shortcodes
-                .entry(name.clone())
-                .or_default() += n;
-        }
-        for name in &body.unknown_blocks {
-            *self.report.unknown_blocks.entry(name.clone()).or_default() += 1;
-        }
-        let body_html = self.media.rewrite(&body.html, &mut self.report)?;
-        let plain = warraq_text::clean_text(&body_html);
-        let headline = if headline.is_empty() {
-            warn(
-                &mut self.report,
-                "no title: the body's first words stand in".into(),
-            );
-            let first: String = fields::first_sentence(&plain).chars().take(80).collect();
-            if first.is_empty() {
-                format!("#{}", item.post_id)
-            } else {
-                first
-            }
-        } else {
-            headline
-        };
-        let published_at = fields::item_time(
-            &item.post_date_gmt,
-            &item.post_date,
-            &item.pub_date,
-            &self.options.time_zone,
-        );
-        let published_at = match published_at {
-            Some(t) => t,
-            None => {
-                warn(&mut self.report, "no date: dated now".into());
-                jiff::Timestamp::now()
-            }
-        };
-        if status != Status::Published {
-            self.report.not_public.push(NotPublic {
-                wp_id: item.post_id,
-                title: headline.clone(),
-                status: if item.post_password.is_empty() {
-                    item.status.clone()
-                } else {
-                    "password-protected".into()
-                },
-            });
-        }
-        let yoast_desc = item.meta("_yoast_wpseo_metadesc").unwrap_or("").trim();
-        let excerpt = warraq_text::clean_text(&item.excerpt);
-        let standfirst = if !excerpt.is_empty() {
-            excerpt.clone()
-        } else if !yoast_desc.is_empty() {
-            yoast_desc.to_string()
-        } else {
-            let first = fields::first_sentence(&plain);
-            if first.is_empty() {
-                headline.clone()
-            } else {
-                if item.post_type == "post" {
-                    warn(
-                        &mut self.report,
-                        "no excerpt: the standfirst is the body's first sentence".into(),
-                    );
-                }
-                first
-            }
-        };
-        let seo = crate::model::Seo {
-            title: item
-                .meta("_yoast_wpseo_title")
-                .map(|t| fields::yoast_title(t, &headline, &self.survey.site_name, &excerpt))
-                .unwrap_or_default(),
-            description: yoast_desc.to_string(),
-            canonical: item
-                .meta("_yoast_wpseo_canonical")
-                .unwrap_or("")
-                .trim()
-                .to_string(),
-            noindex: item.meta("_yoast_wpseo_meta-robots-noindex") == Some("1"),
-        };
-        let digest = digest(item, self.media.enabled());
+    }
 
-        if item.post_type == "page" {
-            let path = self.survey.page_path(item.post_id);
-            let page = NewPage {
-                lang,
-                path: path.clone(),
-                title: headline,
-                body_html,
-                status,
-                seo_title: seo.title,
-                meta_description: seo.description,
-                position: item.menu_order,
-                published_at,
-                updated_at: published_at,
-            };
-            let (id, outcome) = match &mut self.tx {
-                Some(tx) => {
-                    tx.put(item.post_id, &digest, StoreItem::Page(&page))
-                        .await?
-                }
-                None => (0, crate::store::Outcome::Created),
-            };
-            self.report.pages.add(outcome);
-            if outcome != crate::store::Outcome::Unchanged {
-                self.old_urls(
-                    item,
-                    RedirectTarget::Page(id),
-                    &format!("/?page_id={}", item.post_id),
-                )
-                .await?;
-            }
-            return Ok(());
-        }
-
-        let (slug, stripped_slug) = fields::slug_of(&item.post_name);
-        if stripped_slug {
-            warn(
-                &mut self.report,
-                "invisible direction or zero-width characters removed from the slug".into(),
-            );
-        }
-        let slug = [slug, slugify(&headline)]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .unwrap_or_else(|| format!("wp-{}", item.post_id));
-        let wanted = slug.clone();
+    /// Stores a post: its slug made free, its byline's author made when
+    /// the export does not know them. The keys of its old URLs, unless it
+    /// was unchanged.
+    async fn post(
+        &mut self,
+        post: mapping::Post,
+        (file, at): (&str, wxr::Location),
+        wp_id: i64,
+        digest: &str,
+    ) -> anyhow::Result<Option<(i64, Vec<String>)>> {
+        let mapping::Post {
+            mut article,
+            body,
+            creator,
+            creator_known,
+            thumbnail,
+            keys,
+        } = post;
+        let title = article.headline.clone();
+        let wanted = article.slug.clone();
+        let lang = article.lang;
         // Two items of this run with one slug: the later gets a suffix (in
         // a dry run too), as does one that another article holds already.
-        let mut slug = slug;
+        let mut slug = wanted.clone();
         let mut n = 2;
         while self.slugs.contains(&(lang, slug.clone())) {
             slug = format!("{wanted}-{n}");
             n += 1;
         }
-        let own = self
-            .tx
-            .as_ref()
-            .and_then(|tx| tx.known(item.post_id, ItemKind::Article));
         if let Some(tx) = &self.tx {
-            slug = tx.free_slug(lang, &slug, own);
+            slug = tx.free_slug(lang, &slug, tx.known(wp_id, ItemKind::Article));
         }
         if slug != wanted {
-            warn(
-                &mut self.report,
-                format!("slug {wanted:?} is taken: stored as {slug:?}"),
-            );
+            let reason = format!("slug {wanted:?} is taken: stored as {slug:?}");
+            self.report.warn(file, wp_id, &title, at, reason);
         }
         self.slugs.insert((lang, slug.clone()));
-
-        let mut author_slugs = Vec::new();
-        for term in item.terms.iter().filter(|t| t.domain == "author") {
-            let slug = cap_slug(&term.nicename);
-            if !slug.is_empty() && !author_slugs.contains(&slug) {
-                author_slugs.push(slug);
+        article.slug = slug;
+        if article.author_slugs.is_empty() {
+            if !creator_known {
+                let reason =
+                    format!("author {creator:?} is not among the export's authors: created");
+                self.report.warn(file, wp_id, &title, at, reason);
             }
+            article.author_slugs.push(self.ensure_author(&creator, "").await?);
         }
-        if author_slugs.is_empty() {
-            let creator = item.creator.as_str();
-            let known = self
-                .survey
-                .authors
-                .iter()
-                .any(|a| slugify(&a.login) == slugify(creator));
-            if !known {
-                warn(
-                    &mut self.report,
-                    format!("author {creator:?} is not among the export's authors: created"),
-                );
-            }
-            author_slugs.push(self.ensure_author(creator, "").await?);
-        }
-
-        let mut section_slugs: Vec<String> = item
-            .terms
-            .iter()
-            .filter(|t| t.domain == "category")
-            .map(|t| section_slug(&t.nicename))
-            .filter(|s| !s.is_empty())
-            .collect();
-        if let Some(primary) = item
-            .meta("_yoast_wpseo_primary_category")
-            .and_then(|id| id.trim().parse::<i64>().ok())
-            .and_then(|id| self.survey.category_ids.get(&id))
-        {
-            let primary = section_slug(primary);
-            section_slugs.retain(|s| *s != primary);
-            section_slugs.insert(0, primary);
-        }
-        if section_slugs.is_empty() {
+        if article.section_slugs.is_empty() {
             if self.sections.insert(UNCATEGORIZED.to_string()) {
                 if let Some(tx) = &mut self.tx {
                     tx.section(&NewSection {
@@ -914,104 +762,22 @@ impl<'a> Run<'a> {
                     .await?;
                 }
             }
-            section_slugs.push(UNCATEGORIZED.into());
+            article.section_slugs.push(UNCATEGORIZED.into());
         }
-        let tag_names: Vec<String> = item
-            .terms
-            .iter()
-            .filter(|t| t.domain == "post_tag")
-            .map(|t| fields::headline_of(&t.name).0)
-            .filter(|n| !slugify(n).is_empty())
-            .collect();
-
-        let article = NewArticle {
-            slug,
-            lang,
-            headline,
-            standfirst,
-            body_html,
-            author_slugs,
-            section_slugs,
-            tag_names,
-            cover: None::<Cover>,
-            status,
-            published_at,
-            updated_at: published_at,
-            seo,
-        };
-        let (id, outcome) = match &mut self.tx {
-            Some(tx) => {
-                tx.put(item.post_id, &digest, StoreItem::Article(&article))
-                    .await?
-            }
-            None => (0, crate::store::Outcome::Created),
-        };
+        let (id, outcome) = self
+            .put(wp_id, digest, StoreItem::Article(&article, &body))
+            .await?;
         self.report.articles.add(outcome);
-        self.articles.insert(item.post_id, id);
-        if let Some(media) = item
-            .meta("_thumbnail_id")
-            .and_then(|m| m.trim().parse::<i64>().ok())
-        {
+        self.articles.insert(wp_id, id);
+        if let Some(media) = thumbnail {
             self.covers.push((id, media));
         }
-        if outcome != crate::store::Outcome::Unchanged {
-            self.old_urls(
-                item,
-                RedirectTarget::Article(id),
-                &format!("/?p={}", item.post_id),
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// The old URLs of a post or page: its link, `?p=ID` / `?page_id=ID`,
-    /// its guid when it is on the site, and its old slugs.
-    async fn old_urls(
-        &mut self,
-        item: &Item,
-        target: RedirectTarget,
-        id_link: &str,
-    ) -> anyhow::Result<()> {
-        let mut keys = vec![id_link.to_string()];
-        let site_host = fields::host_of(&self.survey.site);
-        let mut link_path = None;
-        for url in [&item.link, &item.guid] {
-            if fields::host_of(url).is_some() && fields::host_of(url) == site_host {
-                if let Some((path, query)) = fields::path_and_query(url) {
-                    let key = redirect_key(path, query);
-                    if key != "/" {
-                        keys.push(key);
-                    }
-                    if url == &item.link && query.is_none() {
-                        link_path = Some(path.to_string());
-                    }
-                }
-            }
-        }
-        if let Some(path) = link_path {
-            let trimmed = path.trim_end_matches('/');
-            if let Some(slash) = trimmed.rfind('/') {
-                for old in item.metas("_wp_old_slug") {
-                    keys.push(redirect_key(
-                        &format!("{}/{}", &trimmed[..slash], old),
-                        None,
-                    ));
-                }
-            }
-        }
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            self.redirect(&key, &target).await?;
-        }
-        Ok(())
+        Ok((outcome != Outcome::Unchanged).then_some((id, keys)))
     }
 
     async fn finish(mut self) -> anyhow::Result<Report> {
-        let survey = self.survey;
+        let survey = self.survey.clone();
         let Some(mut tx) = self.tx.take() else {
-            self.report.media_files = self.media.copied();
             return Ok(self.report);
         };
         for (article, wp_media) in std::mem::take(&mut self.covers) {
@@ -1035,16 +801,7 @@ impl<'a> Run<'a> {
             }
         }
         tx.commit().await?;
-        self.report.media_files = self.media.copied();
         Ok(self.report)
-    }
-}
-
-impl Report {
-    fn skipped_comments(&mut self, n: usize) {
-        if n > 0 {
-            *self.skipped.entry("comment".into()).or_default() += n as u64;
-        }
     }
 }
 

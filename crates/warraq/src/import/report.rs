@@ -79,6 +79,30 @@ pub struct Report {
 const UPLOAD_EXAMPLES: usize = 50;
 
 impl Report {
+    /// Adds what one item's mapping found (warnings, unknown names, old
+    /// uploads, an item not public, skips) to the run's report.
+    pub fn absorb(&mut self, part: Report) {
+        self.warnings.extend(part.warnings);
+        self.not_public.extend(part.not_public);
+        for (name, n) in part.unknown_shortcodes {
+            *self.unknown_shortcodes.entry(name).or_default() += n;
+        }
+        for (name, n) in part.unknown_blocks {
+            *self.unknown_blocks.entry(name).or_default() += n;
+        }
+        for (what, n) in part.skipped {
+            *self.skipped.entry(what).or_default() += n;
+        }
+        self.old_upload_urls += part.old_upload_urls;
+        for url in part.old_upload_examples {
+            if self.old_upload_examples.len() < UPLOAD_EXAMPLES
+                && !self.old_upload_examples.contains(&url)
+            {
+                self.old_upload_examples.push(url);
+            }
+        }
+    }
+
     pub fn skip(&mut self, what: &str) {
         *self.skipped.entry(what.to_string()).or_default() += 1;
     }

@@ -31,9 +31,28 @@ pub enum ItemKind {
     Media,
 }
 
-/// One item to store.
+/// An article body passed through [`warraq_text::sanitize_body`]: the
+/// importer sanitises on its mapping thread, so the writer need not.
+pub struct Sanitized(String);
+
+impl Sanitized {
+    pub fn new(html: &str) -> Sanitized {
+        Sanitized(warraq_text::sanitize_body(html))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// One item to store. An article's `body_html` is ignored for the
+/// sanitised body beside it.
 pub enum Item<'a> {
-    Article(&'a NewArticle),
+    Article(&'a NewArticle, &'a Sanitized),
     Page(&'a NewPage),
     Media(&'a NewMedia),
 }
@@ -41,7 +60,7 @@ pub enum Item<'a> {
 impl Item<'_> {
     fn kind(&self) -> ItemKind {
         match self {
-            Item::Article(_) => ItemKind::Article,
+            Item::Article(..) => ItemKind::Article,
             Item::Page(_) => ItemKind::Page,
             Item::Media(_) => ItemKind::Media,
         }
@@ -186,8 +205,9 @@ impl Import {
             }
         }
         let id = match item {
-            Item::Article(a) => {
-                let id = write_article(&mut self.tx, earlier, a, &mut self.links).await?;
+            Item::Article(a, body) => {
+                let id =
+                    write_article(&mut self.tx, earlier, a, body.as_str(), &mut self.links).await?;
                 self.slugs.retain(|_, holder| *holder != id);
                 self.slugs.insert((a.lang, a.slug.clone()), id);
                 id

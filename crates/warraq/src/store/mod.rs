@@ -28,7 +28,7 @@ use sqlx::{AnyPool, Row};
 use crate::model::Lang;
 
 pub use changes::ChangeKind;
-pub use import::{Import, Item, ItemKind, Outcome};
+pub use import::{Import, Item, ItemKind, Outcome, Sanitized};
 pub use plans::Plan;
 pub use read::{ArticleFilter, ArticleQuery, Page};
 pub use views::{ArticleMeta, Buckets};

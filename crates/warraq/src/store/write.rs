@@ -30,7 +30,14 @@ impl Store {
         let mut ids = Vec::with_capacity(articles.len());
         let mut links = Links::default();
         for article in articles {
-            ids.push(write_article(&mut tx, None, article, &mut links).await?);
+            ids.push(write_article(
+                &mut tx,
+                None,
+                article,
+                &warraq_text::sanitize_body(&article.body_html),
+                &mut links,
+            )
+            .await?);
             progress();
         }
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
@@ -43,7 +50,14 @@ impl Store {
         let mut ids = Vec::with_capacity(articles.len());
         let mut links = Links::default();
         for article in articles {
-            ids.push(write_article(&mut tx, None, article, &mut links).await?);
+            ids.push(write_article(
+                &mut tx,
+                None,
+                article,
+                &warraq_text::sanitize_body(&article.body_html),
+                &mut links,
+            )
+            .await?);
         }
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
@@ -52,7 +66,8 @@ impl Store {
     /// Stores one article whose authors and sections already exist.
     pub async fn create_article(&self, article: &NewArticle) -> anyhow::Result<i64> {
         let mut tx = self.pool.begin().await?;
-        let id = write_article(&mut tx, None, article, &mut Links::default()).await?;
+        let body = warraq_text::sanitize_body(&article.body_html);
+        let id = write_article(&mut tx, None, article, &body, &mut Links::default()).await?;
         self.commit_changes(tx, &[id], ChangeKind::Created).await?;
         Ok(id)
     }
@@ -224,17 +239,19 @@ pub(super) async fn put_author(
 }
 
 /// Inserts `a` (`id` None) or replaces article `id` with it, together
-/// with its authors, sections and tags in order. `links` remembers the ids
-/// of slugs already looked up, for writes of many articles.
+/// with its authors, sections and tags in order; `body` is `a`'s body
+/// sanitised (by the caller, so that an importer can do it on another
+/// thread). `links` remembers the ids of slugs already looked up, for
+/// writes of many articles.
 pub(super) async fn write_article(
     conn: &mut AnyConnection,
     id: Option<i64>,
     a: &NewArticle,
+    body: &str,
     links: &mut Links,
 ) -> anyhow::Result<i64> {
     a.validate().map_err(anyhow::Error::msg)?;
     let what = || format!("article {:?} ({})", a.slug, a.lang);
-    let body = warraq_text::sanitize_body(&a.body_html);
     let cover = a.cover.as_ref();
     let replacing = id.is_some();
     let sql = match id {
@@ -256,7 +273,7 @@ pub(super) async fn write_article(
         .bind(&a.slug)
         .bind(a.headline.trim())
         .bind(a.standfirst.trim())
-        .bind(&body)
+        .bind(body)
         .bind(cover.map(|c| c.url.clone()))
         .bind(cover.map(|c| c.alt.clone()))
         .bind(cover.map(|c| c.caption.clone()))
