@@ -99,6 +99,40 @@ pub(crate) struct Normalizer {
     regroup_spans: Vec<Span>,
 }
 
+/// Whether `n` joins the cluster of the char before it (a combining mark).
+fn joins_cluster(n: char) -> bool {
+    match n {
+        _ if n.is_ascii() => false,
+        '\u{0600}'..='\u{06FF}' => arabic_block()[n as usize - 0x600].0,
+        _ => is_combining_mark(n) || canonical_combining_class(n) != 0,
+    }
+}
+
+/// Whether `c`, alone, is already NFC and no compatibility target: mapped
+/// without decomposing.
+fn maps_alone(c: char) -> bool {
+    match c {
+        '\u{0600}'..='\u{06FF}' => arabic_block()[c as usize - 0x600].1,
+        _ => !is_compat_target(c) && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
+    }
+}
+
+/// [`joins_cluster`] and [`maps_alone`] of the Arabic block, computed once:
+/// the general Unicode lookups were a large part of analysing Arabic text.
+fn arabic_block() -> &'static [(bool, bool); 256] {
+    static BLOCK: std::sync::OnceLock<[(bool, bool); 256]> = std::sync::OnceLock::new();
+    BLOCK.get_or_init(|| {
+        let mut block = [(false, false); 256];
+        for (i, c) in ('\u{0600}'..='\u{06FF}').enumerate() {
+            block[i] = (
+                is_combining_mark(c) || canonical_combining_class(c) != 0,
+                !is_compat_target(c) && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes,
+            );
+        }
+        block
+    })
+}
+
 impl Normalizer {
     /// Normalises `text` into `out` (cleared first). When `spans` is given it
     /// receives one [`Span`] per `char` of `out`, in order, unless the whole
@@ -134,7 +168,7 @@ impl Normalizer {
             let mut end = start + c.len_utf8();
             let mut single = true;
             while let Some(&(i, n)) = iter.peek() {
-                if is_combining_mark(n) || canonical_combining_class(n) != 0 {
+                if joins_cluster(n) {
                     if single {
                         self.cluster.clear();
                         push_compat(c, &mut self.cluster);
@@ -162,7 +196,7 @@ impl Normalizer {
                     emit(c.to_ascii_lowercase());
                     continue;
                 }
-                if !is_compat_target(c) && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes {
+                if maps_alone(c) {
                     map_char(c, &mut emit);
                     continue;
                 }

@@ -155,7 +155,7 @@ pub async fn import_wxr(
     let mut done_bytes = 0;
     for path in files {
         let name = path.display().to_string();
-        let mut reader = WxrReader::new(open(path)?, &name);
+        let mut reader = WxrReader::new(open(path)?, &name).without_bodies();
         while let Some(entry) = reader.next_entry()? {
             if let Entry::Item(item) = &entry {
                 check_dates(item, &name, options)?;

@@ -225,6 +225,8 @@ pub struct WxrReader<R: BufRead> {
     category: Option<ItemTerm>,
     warnings: Vec<Warning>,
     seen_root: bool,
+    /// Leave bodies out of items (they are still checked).
+    skip_bodies: bool,
 }
 
 impl<R: BufRead> WxrReader<R> {
@@ -251,7 +253,15 @@ impl<R: BufRead> WxrReader<R> {
             category: None,
             warnings: Vec::new(),
             seen_root: false,
+            skip_bodies: false,
         }
+    }
+
+    /// A reader that leaves items' bodies empty, for a pass that only needs
+    /// the rest (the file is checked whole all the same).
+    pub fn without_bodies(mut self) -> Self {
+        self.skip_bodies = true;
+        self
     }
 
     /// The channel's fields read so far (all of them once the first entry
@@ -405,11 +415,12 @@ impl<R: BufRead> WxrReader<R> {
 
     /// Adds text to the open leaf, dropping what XML forbids.
     fn push_text(&mut self, text: &str, start: Location, skip: usize) {
-        if self.item.is_none()
+        let outside = self.item.is_none()
             && self.author.is_none()
             && self.term.is_none()
-            && self.open.len() > 3
-        {
+            && self.open.len() > 3;
+        let body = self.skip_bodies && self.open.last().is_some_and(|(n, _)| n == "content");
+        if outside || body {
             return;
         }
         // Nearly always clean: a byte scan decides.

@@ -208,7 +208,10 @@ impl Import {
             Item::Article(a, body) => {
                 let id =
                     write_article(&mut self.tx, earlier, a, body.as_str(), &mut self.links).await?;
-                self.slugs.retain(|_, holder| *holder != id);
+                if earlier.is_some() {
+                    // An update may have moved its slug: free the old one.
+                    self.slugs.retain(|_, holder| *holder != id);
+                }
                 self.slugs.insert((a.lang, a.slug.clone()), id);
                 id
             }
