@@ -44,8 +44,8 @@ for n in $SIZES; do
     read -r secs kb <"$TMP/time-$n"
     grep -q "articles: $n new" "$TMP/out-$n" || { cat "$TMP/out-$n" >&2; die "expected $n new articles"; }
     printf '%-8s %-9s %10.1f %10.2f %12.0f %12.0f\n' "$n" "$BACKEND" \
-        "$(echo "$(stat -c %s "$file") / 1048576" | bc -l)" "$secs" \
-        "$(echo "$n / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+        "$(awk "BEGIN{print $(stat -c %s "$file")/1048576}")" "$secs" \
+        "$(awk "BEGIN{print $n/$secs}")" "$(awk "BEGIN{print $kb/1024}")"
     tail -1 "$TMP/out-$n" >&2
     rm -f "$file"
 done
