@@ -167,7 +167,9 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
-fn decode_entity(name: &str) -> Option<char> {
+/// The character of an entity's name (`amp`, `#1575`, `#x627`): the XML
+/// five, `nbsp` and numeric references.
+pub(crate) fn decode_entity(name: &str) -> Option<char> {
     match name {
         "amp" => Some('&'),
         "lt" => Some('<'),

@@ -22,14 +22,8 @@ use crate::store::Sanitized;
 /// What the writer does with one item.
 pub enum What {
     Skip(String),
-    Media {
-        record: NewMedia,
-        keys: Vec<String>,
-    },
-    Page {
-        page: NewPage,
-        keys: Vec<String>,
-    },
+    Media { record: NewMedia, keys: Vec<String> },
+    Page { page: NewPage, keys: Vec<String> },
     Post(Box<Post>),
 }
 

@@ -29,7 +29,9 @@ use anyhow::Context;
 use jiff::tz::TimeZone;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
-use crate::model::{redirect_key, slugify, AuthorProfile, Lang, NewAuthor, NewSection, RedirectTarget};
+use crate::model::{
+    redirect_key, slugify, AuthorProfile, Lang, NewAuthor, NewSection, RedirectTarget,
+};
 use crate::store::{Item as StoreItem, ItemKind, Outcome, Store};
 use report::Report;
 use wxr::{Entry, Item, Term, WpAuthor, WxrReader};
@@ -749,7 +751,9 @@ impl<'a> Run<'a> {
                     format!("author {creator:?} is not among the export's authors: created");
                 self.report.warn(file, wp_id, &title, at, reason);
             }
-            article.author_slugs.push(self.ensure_author(&creator, "").await?);
+            article
+                .author_slugs
+                .push(self.ensure_author(&creator, "").await?);
         }
         if article.section_slugs.is_empty() {
             if self.sections.insert(UNCATEGORIZED.to_string()) {

@@ -18,7 +18,7 @@ impl Store {
         sections: &[NewSection],
         authors: &[NewAuthor],
         articles: &[NewArticle],
-        mut progress: impl FnMut(),
+        progress: impl FnMut(),
     ) -> anyhow::Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         for (position, section) in sections.iter().enumerate() {
@@ -27,19 +27,7 @@ impl Store {
         for author in authors {
             put_author(&mut tx, author).await?;
         }
-        let mut ids = Vec::with_capacity(articles.len());
-        let mut links = Links::default();
-        for article in articles {
-            ids.push(write_article(
-                &mut tx,
-                None,
-                article,
-                &warraq_text::sanitize_body(&article.body_html),
-                &mut links,
-            )
-            .await?);
-            progress();
-        }
+        let ids = insert_articles(&mut tx, articles, progress).await?;
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
     }
@@ -47,18 +35,7 @@ impl Store {
     /// Stores articles whose authors and sections exist, in one transaction.
     pub async fn create_articles(&self, articles: &[NewArticle]) -> anyhow::Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
-        let mut ids = Vec::with_capacity(articles.len());
-        let mut links = Links::default();
-        for article in articles {
-            ids.push(write_article(
-                &mut tx,
-                None,
-                article,
-                &warraq_text::sanitize_body(&article.body_html),
-                &mut links,
-            )
-            .await?);
-        }
+        let ids = insert_articles(&mut tx, articles, || {}).await?;
         self.commit_changes(tx, &ids, ChangeKind::Created).await?;
         Ok(ids)
     }
@@ -170,6 +147,22 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Inserts new articles, sanitising their bodies; their ids in order.
+async fn insert_articles(
+    conn: &mut AnyConnection,
+    articles: &[NewArticle],
+    mut progress: impl FnMut(),
+) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(articles.len());
+    let mut links = Links::default();
+    for article in articles {
+        let body = warraq_text::sanitize_body(&article.body_html);
+        ids.push(write_article(conn, None, article, &body, &mut links).await?);
+        progress();
+    }
+    Ok(ids)
 }
 
 /// Stores a section, or updates the one with its slug (names, parent);
