@@ -524,6 +524,30 @@ fn the_command_line_imports_and_reports() {
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["articles"]["created"], 18);
     assert_eq!(json["unknown_shortcodes"]["mystery_box"], 2);
+    // A gzipped export, as large sites ship them: the same site, unchanged.
+    let gz = dir.join("newsroom.xml.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    std::io::Write::write_all(
+        &mut encoder,
+        &std::fs::read(fixture("newsroom.xml")).unwrap(),
+    )
+    .unwrap();
+    encoder.finish().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warraq"))
+        .args(["import", "wxr"])
+        .arg(&gz)
+        .args(["--database", &db])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("articles: 0 new, 0 updated, 18 unchanged"),
+        "{stdout}"
+    );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_warraq"))
         .args(["import", "wxr"])
         .arg(fixture("bad/truncated.xml"))
