@@ -708,7 +708,7 @@ fn text_of(html: &str) -> String {
         pos = tag.end;
     }
     out.push_str(&html[pos..]);
-    decode_entities(&strip_comments(&out))
+    crate::plain::decode_entities(&strip_comments(&out))
 }
 
 /// HTML without comments, and such that no `<!--` remains even where
@@ -737,36 +737,6 @@ fn is_blank(html: &str) -> bool {
         return html.trim().is_empty();
     }
     strip_comments(html).trim().is_empty()
-}
-
-/// Decodes the entities that matter in URLs and plain text taken from
-/// saved HTML: the XML five, `&nbsp;` and numeric references.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let decoded = rest
-            .find(';')
-            .filter(|&semi| semi <= 10)
-            .and_then(|semi| Some((crate::plain::decode_entity(&rest[1..semi])?, semi + 1)));
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Plain text as an attribute value or element content.
@@ -1264,10 +1234,10 @@ impl Renderer<'_> {
         let href = match attr_str(&b.attrs, "linkDestination") {
             Some("custom") => saved.href.clone(),
             Some(_) => None,
-            None => saved
-                .href
-                .clone()
-                .filter(|h| Some(decode_entities(h)) != saved.src.as_deref().map(decode_entities)),
+            None => saved.href.clone().filter(|h| {
+                Some(crate::plain::decode_entities(h))
+                    != saved.src.as_deref().map(crate::plain::decode_entities)
+            }),
         };
         self.picture(attr_int(&b.attrs, "id"), &saved, href.as_deref())
     }
@@ -1357,13 +1327,13 @@ impl Renderer<'_> {
             el.as_ref()
                 .and_then(|el| attr(el.attrs, name))
                 .and_then(non_empty)
-                .map(decode_entities)
+                .map(crate::plain::decode_entities)
         };
         let source = || {
             find_element(&segs, &["source"]).and_then(|s| {
                 attr(s.attrs, "src")
                     .and_then(non_empty)
-                    .map(decode_entities)
+                    .map(crate::plain::decode_entities)
             })
         };
         let src = self
@@ -1476,7 +1446,7 @@ impl Renderer<'_> {
             let saved = find_element(&[Seg::Own(&own)], &["video"]).and_then(|v| {
                 attr(v.attrs, "src")
                     .and_then(non_empty)
-                    .map(decode_entities)
+                    .map(crate::plain::decode_entities)
             });
             media
                 .map(|m| m.url.trim().to_string())

@@ -137,7 +137,7 @@ fn defuse_tags(text: &str) -> String {
 
 /// Decodes the entities an HTML serialiser writes: the five XML ones,
 /// `&nbsp;`, and numeric references. Anything else is left as written.
-fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -169,7 +169,7 @@ fn decode_entities(s: &str) -> String {
 
 /// The character of an entity's name (`amp`, `#1575`, `#x627`): the XML
 /// five, `nbsp` and numeric references.
-pub(crate) fn decode_entity(name: &str) -> Option<char> {
+fn decode_entity(name: &str) -> Option<char> {
     match name {
         "amp" => Some('&'),
         "lt" => Some('<'),

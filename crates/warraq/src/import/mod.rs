@@ -616,8 +616,9 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// An author for a byline that names no known person: created once.
-    async fn ensure_author(&mut self, login: &str, name: &str) -> anyhow::Result<String> {
+    /// An author for a byline that names no one in the export, made once,
+    /// named by the login (or the site, when even that is empty).
+    async fn ensure_author(&mut self, login: &str) -> anyhow::Result<String> {
         let slug = slugify(login);
         let slug = if slug.is_empty() {
             "staff".to_string()
@@ -625,14 +626,10 @@ impl<'a> Run<'a> {
             slug
         };
         if self.authors.insert(slug.clone()) {
-            let name = if name.is_empty() {
-                if login.is_empty() {
-                    self.survey.site_name.clone()
-                } else {
-                    login.to_string()
-                }
+            let name = if login.is_empty() {
+                self.survey.site_name.clone()
             } else {
-                name.to_string()
+                login.to_string()
             };
             self.put_author(login, &slug, &name).await?;
         }
@@ -753,7 +750,7 @@ impl<'a> Run<'a> {
             }
             article
                 .author_slugs
-                .push(self.ensure_author(&creator, "").await?);
+                .push(self.ensure_author(&creator).await?);
         }
         if article.section_slugs.is_empty() {
             if self.sections.insert(UNCATEGORIZED.to_string()) {

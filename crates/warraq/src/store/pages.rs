@@ -71,14 +71,6 @@ impl Store {
             _ => None,
         })
     }
-
-    /// How many old URLs are stored.
-    pub async fn redirect_count(&self) -> anyhow::Result<u64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM redirects")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")? as u64)
-    }
 }
 
 fn page_of_row(row: &AnyRow) -> anyhow::Result<StaticPage> {
