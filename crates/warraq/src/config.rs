@@ -42,6 +42,30 @@ pub struct Config {
     pub digest: DigestConfig,
     pub search: SearchConfig,
     pub related: RelatedConfig,
+    pub admin: AdminConfig,
+}
+
+/// The back office (see `src/web/admin/`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Admins and editors must set up a second factor (TOTP) before they
+    /// can do anything else in the back office.
+    pub require_second_factor: bool,
+    /// A session ends after this many minutes without a request…
+    pub session_idle_minutes: i64,
+    /// …and after this many hours in any case.
+    pub session_max_hours: i64,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        AdminConfig {
+            require_second_factor: false,
+            session_idle_minutes: 12 * 60,
+            session_max_hours: 14 * 24,
+        }
+    }
 }
 
 /// Full-text search (see `src/search/`).
@@ -202,6 +226,7 @@ impl Default for Config {
             digest: DigestConfig::default(),
             search: SearchConfig::default(),
             related: RelatedConfig::default(),
+            admin: AdminConfig::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! is a thin command line over these modules; integration tests in `tests/`
 //! drive the same functions.
 
+pub mod auth;
 pub mod config;
 #[cfg(feature = "gen")]
 pub mod corpus;

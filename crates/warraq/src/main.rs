@@ -1,5 +1,7 @@
 //! The `warraq` command line.
 
+mod staff_cli;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,6 +57,12 @@ enum Command {
     /// Check the text pipeline from the shell: text on stdin, result on stdout.
     #[command(subcommand)]
     Text(TextCommand),
+    /// Back-office accounts.
+    #[command(subcommand)]
+    User(staff_cli::UserCommand),
+    /// API tokens (`Authorization: Bearer …`).
+    #[command(subcommand)]
+    Token(staff_cli::TokenCommand),
 }
 
 #[derive(Args)]
@@ -238,6 +246,8 @@ async fn main() -> std::process::ExitCode {
         #[cfg(feature = "gen")]
         Command::Gen(args) => generate(args).await,
         Command::Text(command) => text(command),
+        Command::User(command) => staff_cli::user(command).await,
+        Command::Token(command) => staff_cli::token(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

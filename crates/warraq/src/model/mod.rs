@@ -3,6 +3,7 @@
 
 mod page;
 mod slug;
+mod staff;
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 pub use page::{redirect_key, NewMedia, NewPage, RedirectTarget, StaticPage};
 pub use slug::{slugify, valid_slug};
+pub use staff::{normalize_email, Actor, AuditAction, AuditEntry, Role, Stage, User};
 
 /// The languages of a newsroom's editions. Arabic is first: it is served at
 /// the root of the site, English under `/en/`.
@@ -77,14 +79,20 @@ pub enum Status {
     Published,
     /// Kept, never public (WordPress's private and password-protected posts).
     Private,
+    /// Taken off the site after it was published.
+    Unpublished,
+    /// Deleted from the back office; kept until the trash is emptied.
+    Trash,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 6] = [
         Status::Draft,
         Status::Review,
         Status::Published,
         Status::Private,
+        Status::Unpublished,
+        Status::Trash,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +101,8 @@ impl Status {
             Status::Review => "review",
             Status::Published => "published",
             Status::Private => "private",
+            Status::Unpublished => "unpublished",
+            Status::Trash => "trash",
         }
     }
 }
@@ -216,7 +226,9 @@ pub struct NewSection {
     pub parent: Option<String>,
 }
 
-/// Rejects what must never be stored, saying which field is wrong.
+/// Rejects what must never be stored, saying which field is wrong. A
+/// draft may lack its standfirst, byline and section; a published article
+/// may not.
 impl NewArticle {
     pub fn validate(&self) -> Result<(), String> {
         if !valid_slug(&self.slug) {
@@ -225,13 +237,14 @@ impl NewArticle {
                 self.slug
             ));
         }
-        for (field, value) in [
-            ("headline", &self.headline),
-            ("standfirst", &self.standfirst),
-        ] {
-            if value.trim().is_empty() {
-                return Err(format!("{field} of {:?} is empty", self.slug));
-            }
+        if self.headline.trim().is_empty() {
+            return Err(format!("headline of {:?} is empty", self.slug));
+        }
+        if self.status != Status::Published {
+            return Ok(());
+        }
+        if self.standfirst.trim().is_empty() {
+            return Err(format!("standfirst of {:?} is empty", self.slug));
         }
         if self.author_slugs.is_empty() {
             return Err(format!("article {:?} has no author", self.slug));
@@ -240,5 +253,27 @@ impl NewArticle {
             return Err(format!("article {:?} has no section", self.slug));
         }
         Ok(())
+    }
+}
+
+impl From<&Article> for NewArticle {
+    /// The article as it would be written again: for saves that change
+    /// some of its fields.
+    fn from(a: &Article) -> NewArticle {
+        NewArticle {
+            slug: a.slug.clone(),
+            lang: a.lang,
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            body_html: a.body_html.clone(),
+            author_slugs: a.authors.iter().map(|x| x.slug.clone()).collect(),
+            section_slugs: a.sections.iter().map(|x| x.slug.clone()).collect(),
+            tag_names: a.tags.iter().map(|x| x.name.clone()).collect(),
+            cover: a.cover.clone(),
+            status: a.status,
+            published_at: a.published_at,
+            updated_at: a.updated_at,
+            seo: a.seo.clone(),
+        }
     }
 }

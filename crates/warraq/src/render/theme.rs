@@ -12,6 +12,9 @@ use minijinja::{Environment, Value};
 use crate::model::Lang;
 
 static DEFAULT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../themes/default");
+/// The back office's templates, strings and stylesheet: embedded only, so
+/// that a public theme cannot change what staff sign in to.
+static ADMIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../themes/admin");
 
 pub struct StaticFile {
     pub bytes: &'static [u8],
@@ -26,7 +29,22 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The public theme: the embedded default, overridden file by file by
+    /// `dir`.
     pub fn load(dir: Option<&Path>) -> anyhow::Result<Theme> {
+        Theme::from_parts(&DEFAULT, dir, "/static/")
+    }
+
+    /// The back office's theme.
+    pub fn admin() -> anyhow::Result<Theme> {
+        Theme::from_parts(&ADMIN, None, "/admin/static/")
+    }
+
+    fn from_parts(
+        embedded: &'static Dir<'static>,
+        dir: Option<&Path>,
+        static_prefix: &'static str,
+    ) -> anyhow::Result<Theme> {
         let read = |rel: &str| -> anyhow::Result<Option<&'static str>> {
             if let Some(dir) = dir {
                 let path = dir.join(rel);
@@ -36,11 +54,11 @@ impl Theme {
                     return Ok(Some(Box::leak(text.into_boxed_str())));
                 }
             }
-            Ok(DEFAULT.get_file(rel).and_then(|f| f.contents_utf8()))
+            Ok(embedded.get_file(rel).and_then(|f| f.contents_utf8()))
         };
 
         let mut statics = HashMap::new();
-        let static_dir = DEFAULT.get_dir("static").context("theme has no static/")?;
+        let static_dir = embedded.get_dir("static").context("theme has no static/")?;
         for file in static_dir.files() {
             let rel = file.path().display().to_string();
             let name = rel.trim_start_matches("static/").to_string();
@@ -60,7 +78,7 @@ impl Theme {
 
         let mut env = Environment::new();
         env.set_formatter(html_formatter);
-        let templates = DEFAULT
+        let templates = embedded
             .get_dir("templates")
             .context("theme has no templates/")?;
         for file in templates.files() {
@@ -78,8 +96,8 @@ impl Theme {
         // forever and still see a new stylesheet the day it changes.
         env.add_function("asset", move |name: &str| -> String {
             match versions.get(name) {
-                Some(v) => format!("/static/{name}?v={v}"),
-                None => format!("/static/{name}"),
+                Some(v) => format!("{static_prefix}{name}?v={v}"),
+                None => format!("{static_prefix}{name}"),
             }
         });
 

@@ -3,7 +3,11 @@
 //! rendering is pure; and the followers that keep everything this process
 //! derives from the database in step with the change log.
 
+mod editing;
 mod follow;
+pub mod people;
+
+pub use editing::{ArticleInput, CoverInput, EditError, FieldError, Saved};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -6,13 +6,17 @@
 //! Times are stored as Unix seconds so that both backends sort and compare
 //! them the same way.
 
+mod accounts;
+mod audit;
 mod changes;
+mod editing;
 mod import;
 mod migrate;
 mod pages;
 mod plans;
 mod read;
 mod related;
+mod sessions;
 mod views;
 mod write;
 
@@ -27,10 +31,13 @@ use sqlx::{AnyPool, Row};
 
 use crate::model::Lang;
 
+pub use accounts::{Credentials, NewUser};
 pub use changes::ChangeKind;
+pub use editing::{SaveError, StaffArticle, StaffQuery};
 pub use import::{Import, Item, ItemKind, Outcome, Sanitized};
 pub use plans::Plan;
 pub use read::{ArticleFilter, ArticleQuery, Page};
+pub use sessions::{Session, SessionLife, TokenInfo};
 pub use views::{ArticleMeta, Buckets};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -433,12 +433,13 @@ fn localized_section_name(lang_expr: &str) -> String {
     )
 }
 
-const AUTHOR_COLUMNS: &str = "au.id, au.slug, COALESCE(p.name, f.name, au.slug) AS name, \
+pub(super) const AUTHOR_COLUMNS: &str =
+    "au.id, au.slug, COALESCE(p.name, f.name, au.slug) AS name, \
      COALESCE(p.role, f.role, '') AS role, COALESCE(p.bio, f.bio, '') AS bio";
 
 /// Joins an author's profile in `lang_expr` (p) and the Arabic one (f) as
 /// its fallback.
-fn author_profile_joins(lang_expr: &str) -> String {
+pub(super) fn author_profile_joins(lang_expr: &str) -> String {
     format!(
         "LEFT JOIN author_profiles p ON p.author_id = au.id AND p.lang = {lang_expr} \
          LEFT JOIN author_profiles f ON f.author_id = au.id AND f.lang = 'ar'"
@@ -507,7 +508,7 @@ pub(super) fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
     })
 }
 
-fn author_of_row(row: &AnyRow) -> anyhow::Result<Author> {
+pub(super) fn author_of_row(row: &AnyRow) -> anyhow::Result<Author> {
     Ok(Author {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,

@@ -94,7 +94,7 @@ impl Store {
             .rows_affected();
         let kind = match status {
             Status::Published => ChangeKind::Published,
-            Status::Draft | Status::Review | Status::Private => ChangeKind::Unpublished,
+            _ => ChangeKind::Unpublished,
         };
         self.commit_listed(tx, rows, id, kind).await
     }
@@ -131,7 +131,7 @@ impl Store {
     }
 
     /// Logs `kind` for `ids`, commits, and reads the log back.
-    async fn commit_changes(
+    pub(super) async fn commit_changes(
         &self,
         mut tx: sqlx::Transaction<'_, sqlx::Any>,
         ids: &[i64],
@@ -258,7 +258,7 @@ pub(super) async fn write_article(
             "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, body_html = $5, \
              cover_url = $6, cover_alt = $7, cover_caption = $8, status = $9, published_at = $10, \
              updated_at = $11, seo_title = $12, meta_description = $13, canonical_url = $14, \
-             noindex = $15 WHERE id = $16 RETURNING id"
+             noindex = $15, revision = revision + 1 WHERE id = $16 RETURNING id"
         }
     };
     let query = sqlx::query(sql)

@@ -1,13 +1,15 @@
 //! The public, read-only JSON API: `/api/v1/…`.
 
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{AppState, Failure};
+use super::auth::{require_staff, staff_of, Peer};
+use super::{api_staff, AppState, Failure};
 use crate::model::Lang;
 use crate::render::whatsapp_digest;
 use crate::stats::{MostReadQuery, SectionRef, Window};
@@ -39,9 +41,16 @@ struct ListParams {
     section: Option<String>,
     page: Option<String>,
     limit: Option<String>,
+    /// Staff only: articles in this status, public or not.
+    status: Option<String>,
 }
 
-fn number(name: &str, value: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
+pub(super) fn number(
+    name: &str,
+    value: Option<&str>,
+    default: u32,
+    max: u32,
+) -> Result<u32, Failure> {
     match value {
         None | Some("") => Ok(default),
         Some(v) => match v.parse::<u32>() {
@@ -159,17 +168,17 @@ async fn digest(
 
 async fn articles(
     State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
     Query(p): Query<ListParams>,
 ) -> Result<Response, Failure> {
-    let lang = match p.lang.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(
-            code.parse::<Lang>()
-                .map_err(|e| Failure::BadRequest(format!("lang: {e}")))?,
-        ),
-    };
+    let lang = lang_param(p.lang.as_deref())?;
     let page = number("page", p.page.as_deref(), 1, u32::MAX)?;
     let per_page = number("limit", p.limit.as_deref(), 20, MAX_LIMIT)?;
+    if let Some(status) = p.status.as_deref().filter(|s| !s.is_empty()) {
+        let staff = require_staff(&app, &headers, peer).await?;
+        return api_staff::articles(&app, &staff, status, lang, page, per_page).await;
+    }
     let filter = match p.section.as_deref() {
         None | Some("") => ArticleFilter::All,
         Some(slug) => {
@@ -260,7 +269,15 @@ async fn published(app: &AppState, id: &str) -> Result<crate::model::Article, Fa
     app.store.article_by_id(id).await?.ok_or(Failure::NotFound)
 }
 
-async fn article(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+async fn article(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    if let Some(staff) = staff_of(&app, &headers, peer).await? {
+        return api_staff::article(&app, &staff, &id).await;
+    }
     let a = published(&app, &id).await?;
     Ok(Json(app.article_json(&a).await?).into_response())
 }

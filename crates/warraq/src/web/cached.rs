@@ -37,6 +37,13 @@ async fn serve_cached(cache: &PageCache, version: u64, req: Request, next: Next)
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return next.run(req).await;
     }
+    // What staff see through the API depends on who they are.
+    let staff = req.headers().contains_key(header::AUTHORIZATION)
+        || (req.uri().path().starts_with("/api/")
+            && super::auth::cookie(req.headers(), super::auth::SESSION_COOKIE).is_some());
+    if staff {
+        return next.run(req).await;
+    }
     let key = cache_key(req.uri().path(), req.uri().query());
     let headers = req.headers().clone();
     if let Some(page) = cache.get(&key, version) {

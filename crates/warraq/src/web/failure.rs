@@ -12,11 +12,22 @@ use axum::Json;
 use minijinja::context;
 
 use super::{lang_of_path, pages, site, AppState};
+use crate::service::{EditError, FieldError};
 
 #[derive(Clone, Debug)]
 pub enum Failure {
     NotFound,
     BadRequest(String),
+    /// No credentials, or credentials that no longer work.
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    Forbidden(String),
+    /// Saved by someone else meanwhile: the stored revision.
+    Conflict(String, i64),
+    /// Fields that failed validation.
+    Invalid(Vec<FieldError>),
+    /// Too many attempts: retry after this many seconds.
+    TooMany(String, i64),
     Internal(String),
 }
 
@@ -26,12 +37,96 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+impl From<EditError> for Failure {
+    fn from(e: EditError) -> Self {
+        match e {
+            EditError::NotFound => Failure::NotFound,
+            EditError::Forbidden(m) => Failure::Forbidden(m),
+            EditError::Conflict { current } => Failure::Conflict(
+                format!("the article was saved meanwhile: it is at revision {current}"),
+                current,
+            ),
+            EditError::Invalid(fields) => Failure::Invalid(fields),
+            EditError::Internal(e) => Failure::from(e),
+        }
+    }
+}
+
 impl Failure {
     fn status(&self) -> StatusCode {
         match self {
             Failure::NotFound => StatusCode::NOT_FOUND,
             Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Failure::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Failure::Forbidden(_) => StatusCode::FORBIDDEN,
+            Failure::Conflict(..) => StatusCode::CONFLICT,
+            Failure::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Failure::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code API clients branch on.
+    fn code(&self) -> &'static str {
+        match self {
+            Failure::NotFound => "not_found",
+            Failure::BadRequest(_) => "bad_request",
+            Failure::Unauthorized(_) => "unauthorized",
+            Failure::Forbidden(_) => "forbidden",
+            Failure::Conflict(..) => "conflict",
+            Failure::Invalid(_) => "invalid",
+            Failure::TooMany(..) => "too_many_requests",
+            Failure::Internal(_) => "internal",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Failure::NotFound => "not found".into(),
+            Failure::BadRequest(m)
+            | Failure::Unauthorized(m)
+            | Failure::Forbidden(m)
+            | Failure::Conflict(m, _)
+            | Failure::TooMany(m, _) => m.clone(),
+            Failure::Invalid(fields) => fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Failure::Internal(_) => "internal error".into(),
+        }
+    }
+
+    /// `{"error": {"code", "message", …}}`, with the failing fields or the
+    /// current revision when there are.
+    pub fn json(&self) -> Response {
+        let mut error = serde_json::json!({ "code": self.code(), "message": self.message() });
+        match self {
+            Failure::Invalid(fields) => error["fields"] = serde_json::json!(fields),
+            Failure::Conflict(_, current) => error["revision"] = serde_json::json!(current),
+            _ => {}
+        }
+        let mut response =
+            (self.status(), Json(serde_json::json!({ "error": error }))).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut Response) {
+        match self {
+            Failure::TooMany(_, seconds) => {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*seconds),
+                );
+            }
+            Failure::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer"),
+                );
+            }
+            _ => {}
         }
     }
 }
@@ -64,24 +159,14 @@ pub async fn render_failures(State(app): State<AppState>, req: Request, next: Ne
         tracing::error!(%path, "{detail}");
     }
     if path.starts_with("/api/") {
-        let message = match failure {
-            Failure::NotFound => "not found".to_string(),
-            Failure::BadRequest(m) => m,
-            Failure::Internal(_) => "internal error".to_string(),
-        };
-        return (status, Json(serde_json::json!({ "error": message }))).into_response();
+        return failure.json();
     }
     let lang = lang_of_path(&path);
-    let (heading, message) = match &failure {
-        Failure::NotFound => ("not_found_title", "not_found_text".to_string()),
-        Failure::BadRequest(m) => ("not_found_title", m.clone()),
-        Failure::Internal(_) => ("error_title", "error_text".to_string()),
-    };
     let t = |key: &str| app.theme.text(lang, key);
-    let message = if matches!(failure, Failure::BadRequest(_)) {
-        message
-    } else {
-        t(&message)
+    let (heading, message) = match &failure {
+        Failure::NotFound => ("not_found_title", t("not_found_text")),
+        Failure::Internal(_) => ("error_title", t("error_text")),
+        other => ("not_found_title", other.message()),
     };
     let page = site::base_context(&app, lang, &path, &t(heading), &message, None).await;
     let html = page.and_then(|ctx| {

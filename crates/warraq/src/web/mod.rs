@@ -1,7 +1,10 @@
 //! The HTTP face of warraq: axum routers for the public site and the API,
 //! sharing one [`App`].
 
+mod admin;
 mod api;
+mod api_staff;
+mod auth;
 mod beacon;
 mod cached;
 mod failure;
@@ -37,6 +40,8 @@ pub struct App {
     pub live_cache: PageCache,
     /// Where media files are served from (`/media/…`).
     pub media_dir: std::path::PathBuf,
+    /// The back office's templates and strings.
+    pub admin_theme: crate::render::Theme,
 }
 
 impl std::ops::Deref for App {
@@ -56,6 +61,7 @@ impl App {
             .unwrap_or_else(|| store.default_media_dir());
         Ok(App {
             media_dir,
+            admin_theme: crate::render::Theme::admin()?,
             cache: PageCache::new(bytes * 3 / 4, max_age),
             live_cache: PageCache::new(bytes / 16, max_age),
             newsroom: Newsroom::new(store, config).await?,
@@ -86,14 +92,30 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             cached::page_cache,
         ));
-    Router::new()
+    let public = Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_file))
         .merge(pages::media_routes())
         .merge(beacon::routes())
         .merge(live)
         .merge(pages)
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(RequestBodyLimitLayer::new(64 * 1024));
+    // Staff send whole articles; the CSRF guard reads their bodies first.
+    let staff_api = api_staff::routes().layer(middleware::from_fn_with_state(
+        app.clone(),
+        failure::render_failures,
+    ));
+    let staff = admin::routes()
+        .merge(staff_api)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(auth::STAFF_BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(auth::STAFF_BODY_LIMIT));
+    Router::new()
+        .merge(public)
+        .merge(staff)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -1,0 +1,321 @@
+//! What the back office and the write API read and write: articles in any
+//! status, with the owner and revision that permissions and conflict
+//! checks need. The public reads in [`super::read`] never return these.
+
+use sqlx::Row;
+
+use super::audit::log_audit;
+use super::changes::ChangeKind;
+use super::read::{
+    article_of_row, article_sql, author_of_row, author_profile_joins, Page, ARTICLE_COLUMNS,
+    AUTHOR_COLUMNS,
+};
+use super::write::{put_author, write_article, Links};
+use super::{now, Store};
+use crate::model::{
+    Actor, Article, AuditAction, Author, AuthorProfile, Lang, NewArticle, NewAuthor, Stage, Status,
+};
+
+/// An article as staff see it.
+#[derive(Clone, Debug)]
+pub struct StaffArticle {
+    pub article: Article,
+    /// The user who created it in warraq (none for imported articles).
+    pub owner_id: Option<i64>,
+    /// Grows by one with every save.
+    pub revision: i64,
+}
+
+impl StaffArticle {
+    pub fn stage(&self) -> Stage {
+        Stage::of(
+            self.article.status,
+            self.article.published_at,
+            jiff::Timestamp::now(),
+        )
+    }
+
+    /// Whether `user` counts as its writer: they created it, or their
+    /// byline is on it.
+    pub fn is_own(&self, user_id: i64, author_id: Option<i64>) -> bool {
+        self.owner_id == Some(user_id)
+            || author_id.is_some_and(|me| self.article.authors.iter().any(|a| a.id == me))
+    }
+}
+
+/// Which articles a back-office list holds.
+#[derive(Clone, Debug, Default)]
+pub struct StaffQuery {
+    pub stage: Option<Stage>,
+    pub lang: Option<Lang>,
+    /// Only those this user (id, byline) counts as writer of.
+    pub own: Option<(i64, Option<i64>)>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Why a save was refused.
+#[derive(Debug)]
+pub enum SaveError {
+    NotFound,
+    /// Someone saved since: the stored revision.
+    Stale(i64),
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for SaveError {
+    fn from(e: anyhow::Error) -> Self {
+        SaveError::Other(e)
+    }
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(e: sqlx::Error) -> Self {
+        SaveError::Other(e.into())
+    }
+}
+
+const STAFF_COLUMNS: &str = "a.owner_id, a.revision";
+
+fn staff_of_row(row: &sqlx::any::AnyRow) -> anyhow::Result<StaffArticle> {
+    Ok(StaffArticle {
+        article: article_of_row(row)?,
+        owner_id: row.try_get("owner_id")?,
+        revision: row.try_get("revision")?,
+    })
+}
+
+impl Store {
+    /// Article `id` in whatever status.
+    pub async fn staff_article(&self, id: i64) -> anyhow::Result<Option<StaffArticle>> {
+        let sql = article_sql(
+            self.backend,
+            ARTICLE_COLUMNS,
+            "",
+            "a.id = $1",
+            STAFF_COLUMNS,
+            "",
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(staff_of_row).transpose()
+    }
+
+    /// A page of articles in any status, newest first.
+    pub async fn staff_articles(&self, q: &StaffQuery) -> anyhow::Result<Page<StaffArticle>> {
+        let mut conditions = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let param = |binds: &mut Vec<Bind>, b: Bind| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        match q.stage {
+            Some(stage) => {
+                let p = param(&mut binds, Bind::Text(stage.status().as_str().into()));
+                conditions.push(format!("a.status = {p}"));
+                match stage {
+                    Stage::Scheduled => {
+                        let p = param(&mut binds, Bind::Int(now()));
+                        conditions.push(format!("a.published_at > {p}"));
+                    }
+                    Stage::Published => {
+                        let p = param(&mut binds, Bind::Int(now()));
+                        conditions.push(format!("a.published_at <= {p}"));
+                    }
+                    _ => {}
+                }
+            }
+            // Everything but the trash, unless asked for.
+            None => conditions.push("a.status <> 'trash'".into()),
+        }
+        if let Some(lang) = q.lang {
+            let p = param(&mut binds, Bind::Text(lang.code().into()));
+            conditions.push(format!("a.lang = {p}"));
+        }
+        if let Some((user, author)) = q.own {
+            let u = param(&mut binds, Bind::Int(user));
+            let a = param(&mut binds, Bind::Int(author.unwrap_or(-1)));
+            conditions.push(format!(
+                "(a.owner_id = {u} OR EXISTS (SELECT 1 FROM article_authors w \
+                 WHERE w.article_id = a.id AND w.author_id = {a}))"
+            ));
+        }
+        let condition = conditions.join(" AND ");
+        let count = format!("SELECT COUNT(*) AS n FROM articles a WHERE {condition}");
+        let total: i64 = bind_all(&count, &binds)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let per_page = q.per_page.max(1);
+        let offset = (q.page.max(1) as u64 - 1) * per_page as u64;
+        let sql = article_sql(
+            self.backend,
+            ARTICLE_COLUMNS,
+            "",
+            &condition,
+            STAFF_COLUMNS,
+            &format!("ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {offset}"),
+        );
+        let rows = bind_all(&sql, &binds).fetch_all(&self.pool).await?;
+        let items = rows
+            .iter()
+            .map(staff_of_row)
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Page {
+            items,
+            page: q.page.max(1),
+            per_page,
+            total: total as u64,
+        })
+    }
+
+    /// Every byline, named in `lang`, by name: what an article's authors
+    /// are chosen from.
+    pub async fn all_authors(&self, lang: Lang) -> anyhow::Result<Vec<Author>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {AUTHOR_COLUMNS} FROM authors au {} ORDER BY name, au.id",
+            author_profile_joins("$1")
+        ))
+        .bind(lang.code())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(author_of_row).collect()
+    }
+
+    /// Adds a byline profile `slug` (or `slug-2`… when taken) named `name`
+    /// in `lang`; returns its id and slug.
+    pub async fn add_author(
+        &self,
+        slug: &str,
+        lang: Lang,
+        name: &str,
+    ) -> anyhow::Result<(i64, String)> {
+        let mut candidate = slug.to_string();
+        let mut n = 1;
+        while sqlx::query("SELECT 1 AS x FROM authors WHERE slug = $1")
+            .bind(&candidate)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some()
+        {
+            n += 1;
+            candidate = format!("{slug}-{n}");
+        }
+        let mut tx = self.pool.begin().await?;
+        let author = NewAuthor {
+            slug: candidate.clone(),
+            profiles: vec![AuthorProfile {
+                lang,
+                name: name.trim().to_string(),
+                role: String::new(),
+                bio: String::new(),
+            }],
+        };
+        let id = put_author(&mut tx, &author).await?;
+        tx.commit().await?;
+        Ok((id, candidate))
+    }
+
+    pub async fn author_slug(&self, id: i64) -> anyhow::Result<Option<String>> {
+        let row = sqlx::query("SELECT slug FROM authors WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("slug")).transpose()?)
+    }
+
+    /// The id of the article of `lang` with `slug`, if any.
+    pub async fn slug_owner(&self, lang: Lang, slug: &str) -> anyhow::Result<Option<i64>> {
+        let row = sqlx::query("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("id")).transpose()?)
+    }
+
+    /// Creates (`id` None, owned by `owner`) or replaces article `id` with
+    /// `a`, whose body the caller sanitised, in one transaction with its
+    /// change and its audit entries. A replace made from revision
+    /// `expected` fails with [`SaveError::Stale`] when the stored one has
+    /// moved on. Returns the id and the new revision.
+    pub async fn save_article(
+        &self,
+        id: Option<i64>,
+        a: &NewArticle,
+        body: &str,
+        owner: Option<i64>,
+        expected: Option<i64>,
+        audit: &[(&Actor, AuditAction, String)],
+    ) -> Result<(i64, i64), SaveError> {
+        let created = id.is_none();
+        let mut tx = self.pool.begin().await?;
+        let mut was_public = false;
+        if let Some(id) = id {
+            // Taking the row first (a write on PostgreSQL locks it, on
+            // SQLite it takes the database's write lock) makes the
+            // revision read below the one this save replaces.
+            let rows = sqlx::query("UPDATE articles SET revision = revision WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(SaveError::NotFound);
+            }
+            let row =
+                sqlx::query("SELECT revision, status, published_at FROM articles WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let stored: i64 = row.try_get("revision")?;
+            if expected.is_some_and(|e| e != stored) {
+                return Err(SaveError::Stale(stored));
+            }
+            was_public = row.try_get::<String, _>("status")? == Status::Published.as_str()
+                && row.try_get::<i64, _>("published_at")? <= now();
+        }
+        let id = write_article(&mut tx, id, a, body, &mut Links::default()).await?;
+        if owner.is_some() {
+            sqlx::query("UPDATE articles SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL")
+                .bind(owner)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let revision: i64 = sqlx::query("SELECT revision FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("revision")?;
+        for (by, action, detail) in audit {
+            log_audit(&mut tx, by, *action, &format!("article {id}"), detail).await?;
+        }
+        let is_public = a.status == Status::Published && a.published_at.as_second() <= now();
+        let kind = match (created, was_public, is_public) {
+            (true, _, _) => ChangeKind::Created,
+            (false, false, true) => ChangeKind::Published,
+            (false, true, false) => ChangeKind::Unpublished,
+            _ => ChangeKind::Updated,
+        };
+        self.commit_changes(tx, &[id], kind).await?;
+        Ok((id, revision))
+    }
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(
+    sql: &'q str,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    binds.iter().fold(sqlx::query(sql), |q, b| match b {
+        Bind::Int(i) => q.bind(*i),
+        Bind::Text(t) => q.bind(t.as_str()),
+    })
+}

@@ -1,0 +1,285 @@
+//! The back office at `/admin/`: sign-in, the dashboard, articles, people,
+//! the audit log and account settings. Plain HTML forms, rendered from the
+//! embedded admin theme in the user's language; every POST carries the
+//! session's CSRF token (see [`super::auth::csrf_guard`]).
+
+mod account;
+mod articles;
+mod login;
+mod people;
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use minijinja::{context, Value};
+
+use super::auth::{address_of, session_of, Staff};
+use super::{AppState, Failure};
+use crate::model::{Lang, Role};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route("/admin/", get(articles::dashboard))
+        .route("/admin/login", get(login::form).post(login::sign_in))
+        .route("/admin/login/totp", get(login::totp_form).post(login::totp))
+        .route("/admin/logout", post(login::sign_out))
+        .route("/admin/logout-everywhere", post(login::sign_out_everywhere))
+        .route("/admin/articles/new", get(articles::new))
+        .route("/admin/articles", post(articles::create))
+        .route(
+            "/admin/articles/{id}",
+            get(articles::edit).post(articles::save),
+        )
+        .route("/admin/users", get(people::users).post(people::add))
+        .route("/admin/users/{id}", post(people::change))
+        .route("/admin/audit", get(people::audit))
+        .route("/admin/account", get(account::page))
+        .route("/admin/account/password", post(account::password))
+        .route("/admin/account/lang", post(account::lang))
+        .route("/admin/account/totp", post(account::totp_start))
+        .route("/admin/account/totp/confirm", post(account::totp_confirm))
+        .route("/admin/account/tokens", post(account::token_create))
+        .route("/admin/account/tokens/revoke", post(account::token_revoke))
+        .route("/admin/static/{*path}", get(static_file))
+}
+
+/// A signed-in member of staff, for a back-office page. Without a session
+/// the browser is sent to the sign-in form; an admin or editor who must
+/// set up a second factor and has not is sent to their account page.
+pub struct Signed(pub Staff);
+
+/// The same, for the pages that setting up the second factor needs.
+pub struct Enrolling(pub Staff);
+
+/// An admin.
+pub struct Admin(pub Staff);
+
+async fn signed(parts: &mut Parts, app: &AppState) -> Result<Staff, Response> {
+    let session = session_of(app, &parts.headers)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    match session {
+        Some(s) if !s.pending => Ok(Staff {
+            user: s.user.clone(),
+            session: Some(s),
+            address: address_of(&parts.extensions),
+        }),
+        _ => Err(Redirect::to("/admin/login").into_response()),
+    }
+}
+
+/// Whether the config makes `role` set up a second factor first.
+fn must_enrol(app: &AppState, staff: &Staff) -> bool {
+    app.config.admin.require_second_factor
+        && matches!(staff.user.role, Role::Admin | Role::Editor)
+        && !staff.user.totp
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let staff = signed(parts, app).await?;
+        if must_enrol(app, &staff) {
+            return Err(Redirect::to("/admin/account").into_response());
+        }
+        Ok(Signed(staff))
+    }
+}
+
+impl FromRequestParts<AppState> for Enrolling {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        Ok(Enrolling(signed(parts, app).await?))
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        let Signed(staff) = Signed::from_request_parts(parts, app).await?;
+        if !staff.user.role.manages_users() {
+            return Err(error_page(
+                app,
+                Some(&staff),
+                Failure::Forbidden(app.admin_theme.text(staff.user.lang, "forbidden")),
+            ));
+        }
+        Ok(Admin(staff))
+    }
+}
+
+/// Messages a redirect may ask a page to show (`?done=saved`): only
+/// these, so a link cannot make the back office say anything else.
+const FLASHES: &[&str] = &[
+    "saved",
+    "created",
+    "deleted",
+    "password_changed",
+    "lang_changed",
+    "user_added",
+    "user_updated",
+    "token_revoked",
+    "totp_enabled_msg",
+];
+
+fn flash(app: &AppState, lang: Lang, done: Option<&str>) -> Option<String> {
+    done.filter(|d| FLASHES.contains(d))
+        .map(|d| app.admin_theme.text(lang, d))
+}
+
+/// What every back-office page shows: who is signed in, the navigation,
+/// the strings of their language.
+fn page_context(
+    app: &AppState,
+    staff: Option<&Staff>,
+    lang: Lang,
+    title: &str,
+    nav: &str,
+) -> Value {
+    let theme = &app.admin_theme;
+    let user = staff.map(|s| {
+        let u = &s.user;
+        context! {
+            id => u.id,
+            email => u.email,
+            name => u.name,
+            role => u.role.as_str(),
+            role_label => theme.text(lang, &format!("role_{}", u.role)),
+            lang => u.lang.code(),
+        }
+    });
+    context! {
+        lang => lang.code(),
+        dir => lang.dir(),
+        t => theme.locale(lang),
+        title => title,
+        csrf => staff.map_or("", |s| s.csrf()),
+        user => user,
+        nav => nav,
+        site_name => app.config.site(lang).name,
+        is_admin => staff.is_some_and(|s| s.user.role.manages_users()),
+    }
+}
+
+/// Renders `template` with the page context and `extra`.
+fn render(
+    app: &AppState,
+    staff: Option<&Staff>,
+    lang: Lang,
+    template: &str,
+    (title, nav): (&str, &str),
+    extra: Value,
+) -> Result<Html<String>, Failure> {
+    let ctx = page_context(app, staff, lang, &app.admin_theme.text(lang, title), nav);
+    let html = app
+        .admin_theme
+        .render(template, context! { ..extra, ..ctx })?;
+    Ok(Html(html))
+}
+
+/// A page with a status other than 200, and no caching by anyone: the
+/// back office is private.
+fn with_status(status: StatusCode, html: Html<String>) -> Response {
+    (status, html).into_response()
+}
+
+/// The back office's own error page (403, 404) in the user's language.
+fn error_page(app: &AppState, staff: Option<&Staff>, failure: Failure) -> Response {
+    let lang = staff.map_or(Lang::Ar, |s| s.user.lang);
+    let t = |k: &str| app.admin_theme.text(lang, k);
+    let (status, heading, message) = match &failure {
+        Failure::NotFound => (StatusCode::NOT_FOUND, t("not_found"), t("not_found_text")),
+        Failure::Forbidden(m) => (StatusCode::FORBIDDEN, t("forbidden"), m.clone()),
+        Failure::Internal(detail) => {
+            tracing::error!("back office: {detail}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t("error_title"),
+                t("error_text"),
+            )
+        }
+        other => (
+            StatusCode::BAD_REQUEST,
+            t("error_title"),
+            other_message(other),
+        ),
+    };
+    match render(
+        app,
+        staff,
+        lang,
+        "error.html",
+        ("error_title", ""),
+        context! { heading => heading, message => message },
+    ) {
+        Ok(html) => with_status(status, html),
+        Err(_) => (status, message).into_response(),
+    }
+}
+
+fn other_message(f: &Failure) -> String {
+    match f {
+        Failure::BadRequest(m) | Failure::Unauthorized(m) | Failure::TooMany(m, _) => m.clone(),
+        Failure::Conflict(m, _) => m.clone(),
+        Failure::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => String::new(),
+    }
+}
+
+/// The answer of a back-office handler: a page, or an error page.
+type Answer = Result<Response, Response>;
+
+/// Turns a failure inside a handler into the back office's error page.
+fn fail<'a>(app: &'a AppState, staff: &Staff) -> impl Fn(Failure) -> Response + 'a {
+    let staff = staff.clone();
+    move |f| error_page(app, Some(&staff), f)
+}
+
+/// After a successful POST: back to a page, which shows `done`.
+fn done(to: &str, done: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}done={done}")).into_response()
+}
+
+/// A time as the back office shows it: in the newsroom's zone, to the
+/// minute.
+fn when(app: &AppState, at: jiff::Timestamp) -> String {
+    let tz = jiff::tz::TimeZone::get(&app.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Responses of the back office are nobody's to keep.
+pub fn private(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn static_file(State(app): State<AppState>, Path(path): Path<String>) -> Response {
+    match app.admin_theme.static_file(&path) {
+        Some(file) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(file.content_type),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

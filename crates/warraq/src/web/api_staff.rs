@@ -1,0 +1,144 @@
+//! The write side of the JSON API, and what staff read through it: with
+//! `Authorization: Bearer TOKEN` (or a back-office session and its CSRF
+//! token), the same saves and permissions as the back office.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::auth::{require_staff, Peer, Staff};
+use super::{AppState, Failure};
+use crate::model::{Lang, Stage};
+use crate::service::ArticleInput;
+use crate::store::StaffQuery;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/articles", post(create))
+        .route("/api/v1/articles/{id}", patch(update).delete(delete))
+        .route("/api/v1/audit", get(audit))
+}
+
+async fn staff(app: &AppState, headers: &HeaderMap, peer: String) -> Result<Staff, Failure> {
+    require_staff(app, headers, peer).await
+}
+
+fn body(input: Result<Json<ArticleInput>, JsonRejection>) -> Result<ArticleInput, Failure> {
+    input
+        .map(|Json(i)| i)
+        .map_err(|e| Failure::BadRequest(e.body_text()))
+}
+
+fn article_id(id: &str) -> Result<i64, Failure> {
+    id.parse().map_err(|_| Failure::NotFound)
+}
+
+async fn create(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    input: Result<Json<ArticleInput>, JsonRejection>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    let saved = app
+        .save_article(&staff.user, &staff.actor(), None, body(input)?)
+        .await?;
+    let json = app.staff_json(&saved.article, &saved.warnings).await?;
+    Ok((StatusCode::CREATED, Json(json)).into_response())
+}
+
+async fn update(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Path(id): Path<String>,
+    input: Result<Json<ArticleInput>, JsonRejection>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    let id = article_id(&id)?;
+    let saved = app
+        .save_article(&staff.user, &staff.actor(), Some(id), body(input)?)
+        .await?;
+    Ok(Json(app.staff_json(&saved.article, &saved.warnings).await?).into_response())
+}
+
+async fn delete(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    let saved = app
+        .trash_article(&staff.user, &staff.actor(), article_id(&id)?)
+        .await?;
+    Ok(Json(app.staff_json(&saved.article, &[]).await?).into_response())
+}
+
+/// `GET /api/v1/articles/{id}` with credentials: what this user may see,
+/// public or not.
+pub async fn article(app: &AppState, staff: &Staff, id: &str) -> Result<Response, Failure> {
+    let a = app.staff_article(&staff.user, article_id(id)?).await?;
+    Ok(Json(app.staff_json(&a, &[]).await?).into_response())
+}
+
+/// `GET /api/v1/articles?status=…` with credentials.
+pub async fn articles(
+    app: &AppState,
+    staff: &Staff,
+    status: &str,
+    lang: Option<Lang>,
+    page: u32,
+    per_page: u32,
+) -> Result<Response, Failure> {
+    let stage: Stage = status
+        .parse()
+        .map_err(|e: String| Failure::BadRequest(format!("status: {e}")))?;
+    let list = app
+        .staff_articles(
+            &staff.user,
+            StaffQuery {
+                stage: Some(stage),
+                lang,
+                own: None,
+                page,
+                per_page,
+            },
+        )
+        .await?;
+    let mut articles = Vec::with_capacity(list.items.len());
+    for a in &list.items {
+        articles.push(app.staff_json(a, &[]).await?);
+    }
+    Ok(
+        Json(json!({ "articles": articles, "page": list.page, "total": list.total }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+struct AuditParams {
+    page: Option<String>,
+    limit: Option<String>,
+}
+
+async fn audit(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Query(p): Query<AuditParams>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    if !staff.user.role.reads_audit() {
+        return Err(Failure::Forbidden("only admins read the audit log".into()));
+    }
+    let page = super::api::number("page", p.page.as_deref(), 1, u32::MAX)?;
+    let limit = super::api::number("limit", p.limit.as_deref(), 50, 500)?;
+    let log = app.store.audit_log(page, limit).await?;
+    Ok(Json(json!({ "entries": log.items, "page": log.page, "total": log.total })).into_response())
+}

@@ -1,0 +1,1 @@
+//! The back office over HTTP (written below).
