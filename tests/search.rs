@@ -189,7 +189,11 @@ async fn search_page_filters_snippets_and_junk(backend: Backend) {
         );
     }
     let error = site.json("/api/v1/search?q=", 400).await;
-    assert!(error["error"].as_str().unwrap().starts_with("q:"));
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("q:"));
+    assert_eq!(error["error"]["code"], "bad_request");
     site.json("/api/v1/search?q=x&lang=fr", 400).await;
     site.stop().await;
 }

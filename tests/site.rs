@@ -334,7 +334,8 @@ async fn not_found_pages(backend: Backend) {
     site.text(&wrong_date, 404).await;
     site.text(&format!("/en{url}"), 404).await;
     let api = site.json("/api/v1/articles/999999", 404).await;
-    assert_eq!(api["error"], "not found");
+    assert_eq!(api["error"]["message"], "not found");
+    assert_eq!(api["error"]["code"], "not_found");
     site.stop().await;
 }
 
@@ -392,7 +393,7 @@ async fn api_lists_and_errors(backend: Backend) {
     ] {
         let error = site.json(&format!("/api/v1/articles?{query}"), 400).await;
         assert!(
-            error["error"].as_str().unwrap().contains(needle),
+            error["error"]["message"].as_str().unwrap().contains(needle),
             "{query}: {error}"
         );
     }
@@ -605,7 +606,8 @@ async fn database_failures_get_error_pages(backend: Backend) {
     assert!(ar.contains(r#"<html lang="ar" dir="rtl">"#) && ar.contains("حدث خطأ"));
     assert!(!ar.contains("pool"), "no internals in the page");
     let api = site.json("/api/v1/articles", 500).await;
-    assert_eq!(api["error"], "internal error");
+    assert_eq!(api["error"]["code"], "internal");
+    assert_eq!(api["error"]["message"], "internal error");
     site.text("/healthz", 503).await;
     // Pages rendered before the failure are still served from memory.
     site.text("/en/", 200).await;

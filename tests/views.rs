@@ -385,7 +385,7 @@ async fn most_read_lists_filters_and_widget(backend: Backend) {
         .iter()
         .any(|a| a["id"] == ar[2]));
     let err = site.json("/api/v1/most-read?window=week", 400).await;
-    assert!(err["error"].as_str().unwrap().contains("week"));
+    assert!(err["error"]["message"].as_str().unwrap().contains("week"));
     site.json("/api/v1/most-read?window=custom", 400).await;
     site.json("/api/v1/articles/999999/views", 404).await;
 

@@ -12,7 +12,7 @@ use crate::store::{SaveError, StaffArticle, StaffQuery};
 
 /// The fields a save may carry; absent ones keep their stored value (or
 /// their default, for a new article).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleInput {
     pub lang: Option<String>,
@@ -27,6 +27,7 @@ pub struct ArticleInput {
     pub publish_at: Option<String>,
     /// `null` removes the cover.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<CoverInput>)]
     pub cover: Option<Option<CoverInput>>,
     pub slug: Option<String>,
     /// The revision the change was made from: refused when older than the
@@ -34,7 +35,7 @@ pub struct ArticleInput {
     pub revision: Option<i64>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoverInput {
     pub url: String,
@@ -54,7 +55,7 @@ where
 }
 
 /// One field that failed validation, and why.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     /// Stable, for programs and for the back office's own wording:

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{require_staff, staff_of, Peer};
+use super::openapi::{ArticleList, ErrorBody, MostRead, SearchResults, StaffArticle};
 use super::{api_staff, AppState, Failure};
 use crate::model::Lang;
 use crate::render::whatsapp_digest;
@@ -36,7 +37,7 @@ pub fn live_routes() -> Router<AppState> {
 /// Query parameters arrive as text so that a wrong one gets an error naming
 /// it, not a generic deserialisation failure.
 #[derive(Deserialize)]
-struct ListParams {
+pub(super) struct ListParams {
     lang: Option<String>,
     section: Option<String>,
     page: Option<String>,
@@ -72,13 +73,21 @@ fn lang_param(value: Option<&str>) -> Result<Option<Lang>, Failure> {
     }
 }
 
-#[derive(Deserialize)]
-struct MostReadParams {
+/// The window of a most-read list, and which articles it ranks.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct MostReadParams {
+    /// `24h` (default), `7d`, `30d`, `all`, or `custom` with `days`/`hours`.
     window: Option<String>,
+    /// Days of a custom window.
     days: Option<String>,
+    /// Hours of a custom window.
     hours: Option<String>,
+    /// `ar` or `en`.
     lang: Option<String>,
+    /// Section slug.
     section: Option<String>,
+    /// How many, 1–100.
     limit: Option<String>,
 }
 
@@ -112,7 +121,13 @@ impl MostReadParams {
     }
 }
 
-async fn most_read(
+#[utoipa::path(get, path = "/api/v1/most-read", tag = "reading",
+    params(MostReadParams),
+    responses(
+        (status = 200, description = "The most read articles of the window, each with its `views`.", body = MostRead),
+        (status = 400, description = "A parameter is wrong; the message names it.", body = ErrorBody),
+    ))]
+pub(super) async fn most_read(
     State(app): State<AppState>,
     Query(p): Query<MostReadParams>,
 ) -> Result<Response, Failure> {
@@ -130,7 +145,16 @@ async fn most_read(
     Ok(Json(json!({ "window": q.window.name(), "articles": articles })).into_response())
 }
 
-async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+#[utoipa::path(get, path = "/api/v1/articles/{id}/views", tag = "reading",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "Views of a published article in each window (`24h`, `7d`, `30d`, `all`).", body = std::collections::HashMap<String, u64>),
+        (status = 404, description = "No such published article.", body = ErrorBody),
+    ))]
+pub(super) async fn views(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
     let id = published(&app, &id).await?.id;
     let counts: serde_json::Map<String, serde_json::Value> = app
         .stats
@@ -141,7 +165,13 @@ async fn views(State(app): State<AppState>, Path(id): Path<String>) -> Result<Re
     Ok(Json(counts).into_response())
 }
 
-async fn digest(
+#[utoipa::path(get, path = "/api/v1/digest", tag = "reading",
+    params(MostReadParams),
+    responses(
+        (status = 200, description = "The top stories as a WhatsApp message (plain text).", body = String, content_type = "text/plain"),
+        (status = 400, description = "A parameter is wrong; the message names it.", body = ErrorBody),
+    ))]
+pub(super) async fn digest(
     State(app): State<AppState>,
     Query(p): Query<MostReadParams>,
 ) -> Result<Response, Failure> {
@@ -166,7 +196,21 @@ async fn digest(
         .into_response())
 }
 
-async fn articles(
+#[utoipa::path(get, path = "/api/v1/articles", tag = "articles",
+    params(
+        ("lang" = Option<String>, Query, description = "`ar` or `en`"),
+        ("section" = Option<String>, Query, description = "Section slug"),
+        ("page" = Option<u32>, Query, description = "1-based"),
+        ("limit" = Option<u32>, Query, description = "1–100, default 20"),
+        ("status" = Option<String>, Query, description = "Staff only (needs credentials): draft, review, scheduled, published, unpublished, private or trash; lists what the caller may see."),
+    ),
+    responses(
+        (status = 200, description = "Published articles, newest first (or, with `status`, the caller's view).", body = ArticleList),
+        (status = 400, description = "A parameter is wrong; the message names it.", body = ErrorBody),
+        (status = 401, description = "`status` without credentials.", body = ErrorBody),
+    ),
+    security((), ("bearer" = [])))]
+pub(super) async fn articles(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,
@@ -206,7 +250,18 @@ async fn articles(
     )
 }
 
-async fn search(
+#[utoipa::path(get, path = "/api/v1/search", tag = "reading",
+    params(
+        ("q" = String, Query, description = "Words to search for, Arabic or English"),
+        ("lang" = Option<String>, Query, description = "`ar` or `en`"),
+        ("page" = Option<u32>, Query, description = "1–1000"),
+        ("limit" = Option<u32>, Query, description = "1–100, default 10"),
+    ),
+    responses(
+        (status = 200, description = "Hits with highlighted snippets.", body = SearchResults),
+        (status = 400, description = "A parameter is wrong; the message names it.", body = ErrorBody),
+    ))]
+pub(super) async fn search(
     State(app): State<AppState>,
     Query(p): Query<super::site::SearchParams>,
 ) -> Result<Response, Failure> {
@@ -250,7 +305,16 @@ async fn search(
     Ok(Json(json!({ "hits": hits, "total": total, "page": q.page })).into_response())
 }
 
-async fn related(State(app): State<AppState>, Path(id): Path<String>) -> Result<Response, Failure> {
+#[utoipa::path(get, path = "/api/v1/articles/{id}/related", tag = "articles",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "Related articles, best first.", body = ArticleList),
+        (status = 404, description = "No such published article.", body = ErrorBody),
+    ))]
+pub(super) async fn related(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
     let a = published(&app, &id).await?;
     let ids: Vec<i64> = app
         .related(&a)
@@ -269,7 +333,15 @@ async fn published(app: &AppState, id: &str) -> Result<crate::model::Article, Fa
     app.store.article_by_id(id).await?.ok_or(Failure::NotFound)
 }
 
-async fn article(
+#[utoipa::path(get, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "The article; with credentials also one that is not public but the caller may see, with `status`, `revision` and `warnings`.", body = StaffArticle),
+        (status = 401, description = "Credentials that do not work.", body = ErrorBody),
+        (status = 404, description = "No such article (for this caller).", body = ErrorBody),
+    ),
+    security((), ("bearer" = [])))]
+pub(super) async fn article(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,

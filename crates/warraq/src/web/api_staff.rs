@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{require_staff, Peer, Staff};
+use super::openapi::{AuditLog, ErrorBody, StaffArticle};
 use super::{AppState, Failure};
 use crate::model::{Lang, Stage};
 use crate::service::ArticleInput;
@@ -38,7 +39,17 @@ fn article_id(id: &str) -> Result<i64, Failure> {
     id.parse().map_err(|_| Failure::NotFound)
 }
 
-async fn create(
+#[utoipa::path(post, path = "/api/v1/articles", tag = "writing",
+    request_body = ArticleInput,
+    responses(
+        (status = 201, description = "Created: the article as `GET` gives it, with `status`, `revision` and `warnings`.", body = StaffArticle),
+        (status = 400, description = "The body is not JSON of this shape.", body = ErrorBody),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 403, description = "The caller's role may not do this (publish, schedule…).", body = ErrorBody),
+        (status = 422, description = "Fields failed validation; `error.fields` names each.", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn create(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,
@@ -52,7 +63,20 @@ async fn create(
     Ok((StatusCode::CREATED, Json(json)).into_response())
 }
 
-async fn update(
+#[utoipa::path(patch, path = "/api/v1/articles/{id}", tag = "writing",
+    params(("id" = i64, Path, description = "Article id")),
+    request_body(content = ArticleInput, description = "Any subset of the fields; `revision` makes the save fail with 409 if someone saved since."),
+    responses(
+        (status = 200, description = "Saved.", body = StaffArticle),
+        (status = 400, description = "The body is not JSON of this shape.", body = ErrorBody),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 403, description = "The caller's role may not do this.", body = ErrorBody),
+        (status = 404, description = "No such article (for this caller).", body = ErrorBody),
+        (status = 409, description = "Saved by someone else since `revision`; `error.revision` is the stored one.", body = ErrorBody),
+        (status = 422, description = "Fields failed validation; `error.fields` names each.", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn update(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,
@@ -67,7 +91,16 @@ async fn update(
     Ok(Json(app.staff_json(&saved.article, &saved.warnings).await?).into_response())
 }
 
-async fn delete(
+#[utoipa::path(delete, path = "/api/v1/articles/{id}", tag = "writing",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "Unpublished and moved to the trash.", body = StaffArticle),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 403, description = "The caller's role may not do this.", body = ErrorBody),
+        (status = 404, description = "No such article (for this caller).", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn delete(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,
@@ -122,12 +155,23 @@ pub async fn articles(
 }
 
 #[derive(Deserialize)]
-struct AuditParams {
+pub(super) struct AuditParams {
     page: Option<String>,
     limit: Option<String>,
 }
 
-async fn audit(
+#[utoipa::path(get, path = "/api/v1/audit", tag = "people",
+    params(
+        ("page" = Option<u32>, Query, description = "1-based"),
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+    ),
+    responses(
+        (status = 200, description = "The audit log, newest first.", body = AuditLog),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 403, description = "Only admins read the audit log.", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn audit(
     State(app): State<AppState>,
     headers: HeaderMap,
     Peer(peer): Peer,

@@ -8,6 +8,7 @@ mod auth;
 mod beacon;
 mod cached;
 mod failure;
+mod openapi;
 mod page_cache;
 mod pages;
 mod site;
@@ -30,6 +31,7 @@ use crate::store::Store;
 use page_cache::PageCache;
 
 pub use failure::Failure;
+pub use openapi::spec as openapi_spec;
 
 /// Everything a request may need, built once at start-up: the newsroom,
 /// and the caches of rendered answers in front of it.
@@ -83,6 +85,7 @@ pub fn router(app: AppState) -> Router {
         ));
     let pages = site::routes()
         .merge(api::routes())
+        .merge(openapi::routes())
         .merge(pages::routes())
         .layer(middleware::from_fn_with_state(
             app.clone(),

@@ -145,12 +145,18 @@ pub fn moved_permanently(location: &str) -> Response {
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
+pub(super) struct ListQuery {
     lang: Option<String>,
 }
 
 /// `GET /api/v1/pages?lang=`: every public page, in menu order.
-async fn list(
+#[utoipa::path(get, path = "/api/v1/pages", tag = "reading",
+    params(("lang" = Option<String>, Query, description = "`ar` or `en`")),
+    responses(
+        (status = 200, description = "Every public page, in menu order.", body = super::openapi::PageList),
+        (status = 400, description = "A parameter is wrong; the message names it.", body = super::openapi::ErrorBody),
+    ))]
+pub(super) async fn list(
     State(app): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, Failure> {

@@ -1,0 +1,833 @@
+// Browser checks of the back office at /admin/, as the newsroom uses it on a phone:
+// an admin signs in with a second factor (set up on the way in, because the config
+// requires it), adds an author; the author signs in, sees the Arabic dashboard
+// right to left at 390 px, and publishes an article that then shows on the site.
+//
+// Run from the repo root with `node --test tests/browser/` (or tests/browser/run.sh,
+// which installs what is missing first). Starts its own warraq server with the demo
+// newsroom on a fresh SQLite file and `[admin] require_second_factor = true`, drives
+// Debian's /usr/bin/chromium through playwright-core (no downloaded browsers), and
+// saves full-page screenshots to target/browser/admin-*.png.
+//
+// Env: WARRAQ_BIN   path to the warraq binary (default target/debug/warraq,
+//                   relative paths are taken from the repo root)
+//      CHROMIUM_BIN path to chromium (default /usr/bin/chromium)
+//
+// The tests run in order and build on each other (one browser profile, one
+// newsroom): a failure early on fails the later ones too.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const WARRAQ_BIN = path.resolve(ROOT, process.env.WARRAQ_BIN || 'target/debug/warraq');
+const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'target', 'browser');
+const VIEWPORT = { width: 390, height: 844 };
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SERVER_START_TIMEOUT_MS = 60_000;
+// A slow two-core machine: argon2 on every sign-in, a debug build.
+const ACTION_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 120_000;
+
+const ADMIN = { email: 'rania@example.com', name: 'رانيا الخوري', password: 'correct horse battery staple' };
+const AUTHOR = { email: 'sami@example.com', name: 'سامي حداد', password: 'a long walk to the newsroom' };
+const ARTICLE = {
+  // Hamza forms, shadda and damma, Arabic-Indic digits.
+  headline: 'الحكومة تُقرّ موازنة ٢٠٢٧ وسط احتجاجات',
+  standfirst: 'أقرّ مجلس الوزراء مشروع الموازنة العامة بعد جلسة مطوّلة، فيما تجمّع محتجّون أمام البرلمان رفضاً لزيادة الضرائب.',
+  body: '<p>أعلنت الحكومة إقرار موازنة عام ٢٠٢٧ بعجز أقل من المتوقع، وقالت إن الإنفاق على التعليم والصحة سيرتفع.</p>\n<p>وفي الخارج، رفع المحتجون لافتات تطالب بتخفيف الأعباء عن الأسر ذات الدخل المحدود.</p>',
+};
+
+// The back office's Arabic strings, from the locale file the binary embeds, so the
+// checks follow the wording rather than repeat it.
+const AR = (() => {
+  const text = readFileSync(path.join(ROOT, 'themes', 'admin', 'locales', 'ar.toml'), 'utf8');
+  const table = {};
+  for (const line of text.split('\n')) {
+    const m = line.match(/^([A-Za-z0-9_]+)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
+    if (m) table[m[1]] = JSON.parse(m[2]);
+  }
+  return new Proxy(table, {
+    get(t, key) {
+      if (typeof key === 'string' && !(key in t)) throw new Error(`no key ${key} in themes/admin/locales/ar.toml`);
+      return t[key];
+    },
+  });
+})();
+
+let tmp; // temp dir holding the SQLite file, the config and the browser profile
+let dbUrl;
+let server; // child process
+let serverLog = '';
+let base; // http://127.0.0.1:PORT
+let browser; // persistent context: one browser, one cookie jar, used by both people in turn
+
+// ---------------------------------------------------------------------------
+// TOTP (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), as an authenticator app
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.replace(/[\s=]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${JSON.stringify(ch)} in ${JSON.stringify(text)}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+const stepOf = (ms) => Math.floor(ms / 1000 / 30);
+
+function totpAt(key, step, digits = 6) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 10 ** digits).padStart(digits, '0');
+}
+
+// ---------------------------------------------------------------------------
+// server
+
+function run(args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(WARRAQ_BIN, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`warraq ${args.join(' ')} exited with ${code}\n${out}`)),
+    );
+    child.stdin.end(input ?? '');
+  });
+}
+
+function startServer(configPath) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      WARRAQ_BIN,
+      ['serve', '--demo', '--database', dbUrl, '--listen', '127.0.0.1:0', '--config', configPath],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server = child;
+    let stdout = '';
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      reject(new Error(`warraq did not print its address within ${SERVER_START_TIMEOUT_MS} ms\n${serverLog}`));
+    }, SERVER_START_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      serverLog += chunk;
+      stdout += chunk;
+      const m = stdout.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      serverLog += chunk;
+    });
+    child.on('error', (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${WARRAQ_BIN}: ${err.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`warraq exited (code ${code}, signal ${signal}) before listening\n${serverLog}`));
+    });
+  });
+}
+
+// If the test process dies some other way, do not leave the server behind.
+process.once('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+  });
+}
+
+async function stopServer() {
+  const child = server;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// browser
+
+const PHONE_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+
+async function launch(name) {
+  const userDataDir = await mkdtemp(path.join(tmp, `profile-${name}-`));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_BIN,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+    userAgent: PHONE_UA,
+    locale: 'ar',
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+  // Every request leaves through here: anything not aimed at our own server is
+  // recorded and refused, and the test that made it fails.
+  context.offsite = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' && url.port === new URL(base).port) return route.continue();
+    context.offsite.push(route.request().url());
+    return route.abort('blockedbyclient');
+  });
+  return context;
+}
+
+// Opens a page and records what went wrong on it: console errors, uncaught
+// exceptions, failed requests, HTTP errors, requests that left the test server.
+async function openPage(context) {
+  const page = await context.newPage();
+  const problems = { console: [], pageErrors: [], failed: [], httpErrors: [] };
+  const offsiteBefore = context.offsite.length;
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      const loc = msg.location();
+      problems.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
+  page.on('requestfailed', (req) => problems.failed.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) {
+      problems.httpErrors.push(`${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+    }
+  });
+  problems.offsite = () => context.offsite.slice(offsiteBefore);
+  return { page, problems };
+}
+
+// `expected` lists HTTP errors the test itself provoked ("401 POST /admin/login/totp"),
+// each allowed once; Chromium's console line about such a document is allowed with it.
+function assertNoProblems(problems, where, expected = []) {
+  const httpErrors = [...problems.httpErrors];
+  let consoleErrors = [...problems.console];
+  for (const e of expected) {
+    const i = httpErrors.indexOf(e);
+    assert.ok(i >= 0, `${where}: expected an HTTP ${e}, saw ${JSON.stringify(problems.httpErrors)}`);
+    httpErrors.splice(i, 1);
+    const status = e.split(' ')[0];
+    const j = consoleErrors.findIndex((c) => c.startsWith(`Failed to load resource: the server responded with a status of ${status}`));
+    if (j >= 0) consoleErrors.splice(j, 1);
+  }
+  const found = {
+    'requests to hosts other than the test server': problems.offsite(),
+    'console errors': consoleErrors,
+    'uncaught page errors': problems.pageErrors,
+    'failed requests': problems.failed,
+    'HTTP error responses': httpErrors,
+  };
+  const lines = Object.entries(found)
+    .filter(([, list]) => list.length > 0)
+    .map(([what, list]) => `  ${what}:\n${list.map((x) => `    ${x}`).join('\n')}`);
+  if (httpErrors.some((e) => e.startsWith('5'))) lines.push(`  server log (tail):\n${serverLog.slice(-3000)}`);
+  assert.ok(lines.length === 0, `${where}:\n${lines.join('\n')}`);
+}
+
+async function settle(page) {
+  await page.waitForLoadState('load');
+  // Let fonts and late layout settle before measuring.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+}
+
+async function goto(page, url, status = 200) {
+  const res = await page.goto(url, { waitUntil: 'load' });
+  assert.ok(res, `no response for ${url}`);
+  assert.equal(res.status(), status, `GET ${url}`);
+  await settle(page);
+  return res;
+}
+
+// The requests a navigation went through: ["POST /admin/login 303", "GET /admin/ 200"].
+function chainOf(res) {
+  const chain = [];
+  for (let req = res.request(); req; req = req.redirectedFrom()) {
+    chain.unshift(`${req.method()} ${new URL(req.url()).pathname}`);
+  }
+  chain[chain.length - 1] += ` ${res.status()}`;
+  return chain;
+}
+
+// Clicks a submit button and waits for the page the form leads to (after any
+// redirects); checks where it ended and with which status.
+async function submit(page, button, { path: expectPath, status = 200, where }) {
+  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
+  assert.ok(res, `${where}: the form led nowhere`);
+  const chain = chainOf(res);
+  const url = new URL(res.url());
+  const pathOk = expectPath instanceof RegExp ? expectPath.test(url.pathname) : url.pathname === expectPath;
+  if (res.status() !== status || !pathOk) {
+    const html = await page.content().catch(() => '');
+    assert.fail(
+      `${where}: expected ${expectPath} with ${status}, got ${url.pathname}${url.search} with ${res.status()}\n` +
+        `  requests: ${chain.join(' → ')}\n  page: ${snippet(html)}`,
+    );
+  }
+  await settle(page);
+  return { res, chain, url };
+}
+
+// The interesting part of a page, for a failure message.
+function snippet(html) {
+  const main = html.match(/<main[\s\S]*?<\/main>/)?.[0] ?? html;
+  return main.replace(/\s+/g, ' ').slice(0, 1500);
+}
+
+async function assertDirection(page, where) {
+  const got = await page.evaluate(() => ({
+    lang: document.documentElement.getAttribute('lang'),
+    dir: document.documentElement.getAttribute('dir'),
+    html: getComputedStyle(document.documentElement).direction,
+    body: getComputedStyle(document.body).direction,
+    main: document.querySelector('main') && getComputedStyle(document.querySelector('main')).direction,
+  }));
+  assert.equal(got.lang, 'ar', `${where}: <html lang>`);
+  assert.equal(got.dir, 'rtl', `${where}: <html dir>`);
+  assert.equal(got.html, 'rtl', `${where}: computed direction of <html>`);
+  assert.equal(got.body, 'rtl', `${where}: computed direction of <body>`);
+  assert.equal(got.main, 'rtl', `${where}: computed direction of <main>`);
+}
+
+// Fails when the page scrolls sideways, naming the elements that stick out the
+// furthest (in rtl they stick out on the left, so both edges are measured).
+async function assertNoHorizontalOverflow(page, where) {
+  const r = await page.evaluate(() => {
+    const vw = window.innerWidth;
+    const rtl = getComputedStyle(document.documentElement).direction === 'rtl';
+    const describe = (el) => {
+      let s = el.tagName.toLowerCase();
+      if (el.id) s += `#${el.id}`;
+      if (el.classList.length) s += `.${[...el.classList].join('.')}`;
+      const parent = el.parentElement;
+      if (parent && parent !== document.body && parent !== document.documentElement) {
+        let p = parent.tagName.toLowerCase();
+        if (parent.classList.length) p += `.${[...parent.classList].join('.')}`;
+        s = `${p} > ${s}`;
+      }
+      const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+      return text ? `${s} "${text}"` : s;
+    };
+    const offenders = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const b = el.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      // Content inside a scroll container does not widen the page.
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') {
+          clipped = true;
+          break;
+        }
+      }
+      if (clipped) continue;
+      // Only the end side scrolls: overflow past the start edge (the right in rtl,
+      // e.g. an off-screen skip link) is unreachable, not a bug.
+      const over = rtl ? -b.left : b.right - vw;
+      if (over > 0.5) offenders.push({ over: Math.round(over), width: Math.round(b.width), what: describe(el) });
+    }
+    offenders.sort((a, b) => b.over - a.over || b.width - a.width);
+    return { vw, scrollWidth: document.documentElement.scrollWidth, offenders: offenders.slice(0, 5) };
+  });
+  assert.equal(r.vw, VIEWPORT.width, `${where}: viewport width`);
+  assert.ok(
+    r.scrollWidth <= r.vw,
+    `${where}: page is ${r.scrollWidth}px wide in a ${r.vw}px viewport; widest offenders:\n` +
+      (r.offenders.map((o) => `  ${o.what}: ${o.width}px wide, ${o.over}px past the edge`).join('\n') ||
+        '  (none found outside scroll containers)'),
+  );
+}
+
+// Visible, inside the viewport's width, and big enough to tap (WCAG 2.2's 24 px
+// minimum target).
+async function assertUsable(page, locator, where) {
+  const what = `${where}: ${locator}`;
+  assert.ok((await locator.count()) > 0, `${what} is missing`);
+  const el = locator.first();
+  await el.scrollIntoViewIfNeeded();
+  assert.ok(await el.isVisible(), `${what} is not visible`);
+  assert.ok(await el.isEnabled(), `${what} is disabled`);
+  const box = await el.boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, `${what} has an empty box ${JSON.stringify(box)}`);
+  assert.ok(
+    box.x >= -0.5 && box.x + box.width <= VIEWPORT.width + 0.5,
+    `${what} spans x=${box.x.toFixed(1)}..${(box.x + box.width).toFixed(1)}, outside 0..${VIEWPORT.width}`,
+  );
+  assert.ok(box.height >= 24 && box.width >= 24, `${what} is ${box.width.toFixed(0)}×${box.height.toFixed(0)} px, too small to tap`);
+  // Nothing else is drawn over its middle (it would take the tap).
+  const hit = await el.evaluate((node) => {
+    const b = node.getBoundingClientRect();
+    const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return !top || node === top || node.contains(top) || top.contains(node) ? null : top.outerHTML.slice(0, 200);
+  });
+  assert.equal(hit, null, `${what} is covered by ${hit}`);
+  return box;
+}
+
+// Which installed fonts Chromium actually used to draw an element's text.
+async function platformFonts(context, page, selector) {
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument');
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    assert.ok(nodeId, `no ${selector} on ${page.url()}`);
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// The Arabic of `selector` is drawn with an Arabic font (fonts-noto-core), not boxes.
+async function assertArabicGlyphs(t, page, selector, where) {
+  const text = (await page.locator(selector).first().innerText()).trim();
+  assert.match(text, /[\u0600-\u06FF]/, `${where}: ${selector} has no Arabic letters: ${JSON.stringify(text)}`);
+  const fonts = await platformFonts(browser, page, selector);
+  const names = fonts.map((f) => `${f.familyName} (${f.glyphCount} glyphs)`).join(', ');
+  t.diagnostic(`${where}: ${selector} drawn with ${names}`);
+  assert.ok(
+    fonts.some((f) => /arabic|naskh|kufi/i.test(f.familyName) && f.glyphCount > 0),
+    `${where}: no Arabic font drew ${selector} (${names || 'no fonts'}); is fonts-noto-core installed?`,
+  );
+  return text;
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
+}
+
+async function sessionCookie() {
+  return (await browser.cookies(base)).find((c) => c.name === 'warraq_session');
+}
+
+// The header's sign-out button, then the sign-in form.
+async function signOut(page, where) {
+  const button = page.locator('header form[action="/admin/logout"] button[type="submit"]');
+  await assertUsable(page, button, where);
+  await submit(page, button, { path: '/admin/login', where: `${where}: sign out` });
+  assert.equal(await sessionCookie(), undefined, `${where}: the session cookie is still there after signing out`);
+}
+
+// Password step: fills the sign-in form and sends it.
+async function signIn(page, who, expectPath, where) {
+  await goto(page, `${base}/admin/login`);
+  await page.locator('#email').fill(who.email);
+  await page.locator('#password').fill(who.password);
+  const button = page.locator('form[action="/admin/login"] button[type="submit"]');
+  await assertUsable(page, button, where);
+  return submit(page, button, { path: expectPath, where: `${where}: sign in as ${who.email}` });
+}
+
+async function assertNav(page, where, { admin }) {
+  const nav = page.locator('header nav.nav');
+  assert.equal(await nav.count(), 1, `${where}: no navigation`);
+  assert.ok(await nav.isVisible(), `${where}: the navigation is not visible`);
+  for (const [href, label] of [
+    ['/admin/', AR.dashboard],
+    ['/admin/articles/new', AR.new_article],
+    ['/admin/account', AR.account],
+  ]) {
+    const link = nav.locator(`a[href="${href}"]`);
+    assert.equal(await link.count(), 1, `${where}: no ${href} link in the navigation`);
+    assert.equal((await link.innerText()).trim(), label, `${where}: label of ${href}`);
+    await assertUsable(page, link, where);
+  }
+  for (const href of ['/admin/users', '/admin/audit']) {
+    assert.equal(await nav.locator(`a[href="${href}"]`).count(), admin ? 1 : 0, `${where}: ${href} link shown to ${admin ? 'an admin' : 'a non-admin'}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+before(async () => {
+  assert.ok(existsSync(WARRAQ_BIN), `warraq binary not found at ${WARRAQ_BIN} (cargo build, or set WARRAQ_BIN)`);
+  assert.ok(existsSync(CHROMIUM_BIN), `chromium not found at ${CHROMIUM_BIN} (apt-get install chromium fonts-noto-core)`);
+  tmp = await mkdtemp(path.join(tmpdir(), 'warraq-admin-browser-'));
+  await mkdir(SHOTS, { recursive: true });
+  dbUrl = `sqlite://${path.join(tmp, 'site.db')}`;
+  const config = path.join(tmp, 'warraq.toml');
+  await writeFile(config, '[admin]\nrequire_second_factor = true\n');
+  base = await startServer(config);
+  // The first admin, from the command line, while the server runs.
+  const added = await run(
+    ['user', 'add', '--database', dbUrl, '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin', '--password-stdin'],
+    `${ADMIN.password}\n`,
+  );
+  assert.match(added, /added rania@example\.com/, 'warraq user add');
+  browser = await launch('staff');
+});
+
+after(async () => {
+  // Each step on its own so one failure does not leave the server running.
+  if (browser) await browser.close().catch((e) => console.error('closing chromium:', e));
+  await stopServer().catch((e) => console.error('stopping warraq:', e));
+  if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
+});
+
+describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () => {
+  let key; // the admin's TOTP secret
+  let enrolStep; // the 30-second step whose code turned the second factor on
+  let articleId;
+  let publicUrl;
+
+  test('the TOTP helper gives RFC 6238 appendix B codes', () => {
+    const rfcKey = Buffer.from('12345678901234567890');
+    assert.equal(totpAt(rfcKey, stepOf(59_000), 8), '94287082');
+    assert.equal(totpAt(rfcKey, stepOf(1_111_111_109_000), 8), '07081804');
+    assert.equal(totpAt(rfcKey, stepOf(20_000_000_000_000), 8), '65353130');
+    assert.deepEqual(base32Decode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'), rfcKey);
+  });
+
+  test('admin signs in and must set up a second factor first', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/login`);
+      await assertDirection(page, 'login');
+      assert.equal(await page.locator('header nav').count(), 0, 'login: navigation shown before signing in');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.sign_in, 'login: heading');
+      await assertArabicGlyphs(t, page, 'main h1', 'login');
+      await assertUsable(page, page.locator('#email'), 'login');
+      await assertUsable(page, page.locator('#password'), 'login');
+      await screenshot(page, 'admin-login.png');
+      await assertNoHorizontalOverflow(page, 'login');
+
+      // require_second_factor: the password alone leads to the setup, nowhere else.
+      const { chain } = await signIn(page, ADMIN, '/admin/account', 'login');
+      t.diagnostic(`sign-in: ${chain.join(' → ')}`);
+      assert.ok(await sessionCookie(), 'no session cookie after signing in');
+      await assertDirection(page, 'enrol');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.enrol_title, 'enrol: heading');
+      assert.equal(await page.locator('header nav').count(), 0, 'enrol: navigation shown before the second factor is set up');
+      // Anything else sends them back here.
+      await goto(page, `${base}/admin/users`);
+      assert.equal(new URL(page.url()).pathname, '/admin/account', '/admin/users before enrolling');
+      await assertNoHorizontalOverflow(page, 'enrol');
+
+      const setUp = page.locator('form[action="/admin/account/totp"] button[type="submit"]');
+      await assertUsable(page, setUp, 'enrol');
+      await submit(page, setUp, { path: '/admin/account/totp', where: 'enrol: set up' });
+      const shown = (await page.locator('#totp-secret').innerText()).trim();
+      const secret = shown.replace(/\s+/g, '');
+      assert.match(secret, /^[A-Z2-7]{16,}$/, `enrol: #totp-secret is not base32: ${JSON.stringify(shown)}`);
+      assert.equal(await page.locator('#totp-secret').getAttribute('dir'), 'ltr', 'enrol: the secret is not dir=ltr');
+      assert.equal(
+        await page.locator('form[action="/admin/account/totp/confirm"] input[name="secret"]').inputValue(),
+        secret,
+        'enrol: the hidden secret differs from the one shown',
+      );
+      const uri = await page.locator('.totp-setup a[href^="otpauth://totp/"]').getAttribute('href');
+      assert.match(uri, new RegExp(`[?&]secret=${secret}(&|$)`), `enrol: the otpauth link carries another secret: ${uri}`);
+      key = base32Decode(secret);
+      await assertDirection(page, 'enrol setup');
+      await screenshot(page, 'admin-enrol.png');
+      await assertNoHorizontalOverflow(page, 'enrol setup');
+
+      // The authenticator app's code, now.
+      enrolStep = stepOf(Date.now());
+      await page.locator('#totp-confirm-code').fill(totpAt(key, enrolStep));
+      const confirm = page.locator('form[action="/admin/account/totp/confirm"] button[type="submit"]');
+      await assertUsable(page, confirm, 'enrol setup');
+      await submit(page, confirm, { path: '/admin/account/totp/confirm', where: 'enrol: confirm' });
+      assert.equal((await page.locator('[role="status"].notice-ok').first().innerText()).trim(), AR.totp_enabled_msg, 'enrol: flash');
+      const codes = await page.locator('.recovery-code').allInnerTexts();
+      assert.equal(codes.length, 10, `enrol: ${codes.length} recovery codes shown`);
+      for (const c of codes) assert.match(c.trim(), /^[a-z0-9]{5}-[a-z0-9]{5}$/, `enrol: recovery code ${JSON.stringify(c)}`);
+      assert.equal(new Set(codes).size, codes.length, 'enrol: recovery codes repeat');
+      await assertUsable(page, page.locator('main a[href="/admin/"]'), 'enrol done');
+      await screenshot(page, 'admin-recovery.png');
+      await assertNoHorizontalOverflow(page, 'enrol done');
+      assertNoProblems(problems, 'enrolment');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('admin signs out, then in again with password and TOTP', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    assert.ok(key, 'no TOTP secret from the enrolment');
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/account`);
+      await signOut(page, 'account');
+      const before = (await browser.cookies(base)).length;
+      t.diagnostic(`cookies after sign-out: ${before}`);
+
+      await signIn(page, ADMIN, '/admin/login/totp', 'sign-in again');
+      await assertDirection(page, 'totp');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.totp_title, 'totp: heading');
+      assert.equal(await page.locator('header nav').count(), 0, 'totp: navigation shown before the second step');
+      const code = page.locator('form[action="/admin/login/totp"] #code');
+      assert.equal(await code.getAttribute('autocomplete'), 'one-time-code', 'totp: autocomplete of the code field');
+      await assertUsable(page, code, 'totp');
+      await screenshot(page, 'admin-totp.png');
+      await assertNoHorizontalOverflow(page, 'totp');
+      // Half signed in is not signed in.
+      await goto(page, `${base}/admin/`);
+      assert.equal(new URL(page.url()).pathname, '/admin/login', '/admin/ between the password and the code');
+      await goto(page, `${base}/admin/login/totp`);
+
+      // The code used at enrolment is spent, even within its window.
+      const verify = page.locator('form[action="/admin/login/totp"] button[type="submit"]');
+      assert.ok(stepOf(Date.now()) <= enrolStep + 1, 'the enrolment code left its window before it could be tried again');
+      await code.fill(totpAt(key, enrolStep));
+      await submit(page, verify, { path: '/admin/login/totp', status: 401, where: 'totp: reused code' });
+      assert.equal((await page.locator('[role="alert"]').innerText()).trim(), AR.totp_wrong, 'totp: message for a reused code');
+
+      // An authenticator shows the next code when the next 30-second step begins.
+      const wait = (enrolStep + 1) * 30_000 - Date.now() + 300;
+      if (wait > 0) {
+        t.diagnostic(`waiting ${(wait / 1000).toFixed(1)} s for the next TOTP step`);
+        await sleep(wait);
+      }
+      const step = stepOf(Date.now());
+      assert.ok(step > enrolStep);
+      await code.fill(totpAt(key, step));
+      const { chain } = await submit(page, verify, { path: '/admin/', where: 'totp: fresh code' });
+      t.diagnostic(`second step: ${chain.join(' → ')}`);
+
+      await assertDirection(page, 'admin dashboard');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.dashboard, 'admin dashboard: heading');
+      await assertNav(page, 'admin dashboard', { admin: true });
+      assert.equal(await page.locator('header .who-name').innerText(), ADMIN.name, 'admin dashboard: who is signed in');
+      for (const k of ['dash_drafts', 'dash_review', 'dash_scheduled', 'dash_published']) {
+        const h2 = page.locator('main .dash h2', { hasText: AR[k] });
+        assert.equal(await h2.count(), 1, `admin dashboard: no ${k} heading`);
+      }
+      await screenshot(page, 'admin-dashboard.png');
+      await assertNoHorizontalOverflow(page, 'admin dashboard');
+      assertNoProblems(problems, 'admin sign-in with TOTP', ['401 POST /admin/login/totp']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('admin adds an author with a new byline', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/users`);
+      await assertDirection(page, 'users');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.users, 'users: heading');
+      assert.equal(await page.locator('nav a[href="/admin/users"]').getAttribute('aria-current'), 'page', 'users: nav item not marked current');
+      await page.locator('#nu-name').fill(AUTHOR.name);
+      await page.locator('#nu-email').fill(AUTHOR.email);
+      await page.locator('#nu-role').selectOption('author');
+      await page.locator('#nu-password').fill(AUTHOR.password);
+      await page.locator('#nu-lang').selectOption('ar');
+      await page.locator('#nu-author').selectOption('new');
+      for (const id of ['#nu-name', '#nu-email', '#nu-role', '#nu-password', '#nu-lang', '#nu-author']) {
+        await assertUsable(page, page.locator(id), 'users form');
+      }
+      const add = page.locator('form[action="/admin/users"] button[type="submit"]');
+      await assertUsable(page, add, 'users form');
+      await submit(page, add, { path: '/admin/users', where: 'users: add' });
+      assert.equal(new URL(page.url()).searchParams.get('done'), 'user_added');
+      assert.equal((await page.locator('main [role="status"]').innerText()).trim(), AR.user_added, 'users: flash');
+
+      const card = page.locator('.cards > li.card', { hasText: AUTHOR.email });
+      assert.equal(await card.count(), 1, `users: ${AUTHOR.email} not in the list once`);
+      assert.equal((await card.locator('.card-title [dir="auto"]').innerText()).trim(), AUTHOR.name, 'users: name in the card');
+      const badges = (await card.locator('.badges').innerText()).replace(/\s+/g, ' ');
+      assert.ok(badges.includes(AR.role_author), `users: the card does not say ${AR.role_author}: ${badges}`);
+      assert.ok(badges.includes(AUTHOR.name), `users: the card does not show the new byline: ${badges}`);
+      assert.equal(await card.locator('select[name="role"]').inputValue(), 'author', 'users: role select of the new user');
+      assert.equal(await page.locator('.cards > li.card').count(), 2, 'users: two accounts');
+      await assertUsable(page, card.locator('button[value="disable"]'), 'users list');
+      await assertUsable(page, card.locator('button[value="role"]'), 'users list');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, 'admin-users.png');
+      await assertNoHorizontalOverflow(page, 'users');
+      assertNoProblems(problems, 'users');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the author signs in and sees the Arabic dashboard right to left', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/`);
+      await signOut(page, 'admin dashboard');
+      // No second factor is required of authors: the password leads straight in.
+      const { chain } = await signIn(page, AUTHOR, '/admin/', 'author sign-in');
+      t.diagnostic(`author sign-in: ${chain.join(' → ')}`);
+
+      await assertDirection(page, 'author dashboard');
+      const heading = await assertArabicGlyphs(t, page, 'main h1', 'author dashboard');
+      assert.equal(heading, AR.dashboard, 'author dashboard: heading');
+      await assertNav(page, 'author dashboard', { admin: false });
+      assert.equal(await page.locator('header .who-name').innerText(), AUTHOR.name, 'author dashboard: who is signed in');
+      assert.equal((await page.locator('header .who .badge').innerText()).trim(), AR.role_author, 'author dashboard: role badge');
+      for (const k of ['dash_drafts', 'dash_review', 'dash_scheduled', 'dash_published']) {
+        assert.equal(await page.locator('main .dash h2', { hasText: AR[k] }).count(), 1, `author dashboard: no ${k} heading`);
+      }
+      // Their own lists are empty; the newsroom's recently published are not.
+      assert.equal(await page.locator('section[aria-labelledby="dash-drafts"] .rows > li').count(), 0, 'author dashboard: drafts of a new author');
+      const published = page.locator('section[aria-labelledby="dash-published"] .rows > li');
+      assert.ok((await published.count()) > 0, 'author dashboard: no recently published articles');
+      await assertArabicGlyphs(t, page, 'section[aria-labelledby="dash-published"] .row-title', 'author dashboard');
+      await assertUsable(page, page.locator('main .page-head a[href="/admin/articles/new"]'), 'author dashboard');
+      await assertUsable(page, page.locator('header form[action="/admin/logout"] button'), 'author dashboard');
+      // The start of an rtl line is its right edge: the heading sits at the right.
+      const h1 = await page.locator('main h1').boundingBox();
+      assert.ok(h1.x + h1.width > VIEWPORT.width / 2, `author dashboard: heading at x=${h1.x.toFixed(0)}..${(h1.x + h1.width).toFixed(0)}, not on the right`);
+      // Authors do not manage people.
+      await goto(page, `${base}/admin/users`, 403);
+      await goto(page, `${base}/admin/`);
+      await screenshot(page, 'admin-author-dashboard.png');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= VIEWPORT.width, `author dashboard: scrollWidth ${width} > ${VIEWPORT.width}`);
+      await assertNoHorizontalOverflow(page, 'author dashboard');
+      assertNoProblems(problems, 'author dashboard', ['403 GET /admin/users']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the new-article form starts under the author\'s own byline', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/articles/new`);
+      const mine = page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]');
+      assert.equal(await mine.count(), 1, `article form: no byline checkbox for ${AUTHOR.name}`);
+      assert.ok(
+        await mine.isChecked(),
+        `article form: the author's own byline (${await mine.getAttribute('value')}) is not ticked on a new article; ` +
+          'publishing without ticking it fails with "a published article needs an author"',
+      );
+      assertNoProblems(problems, 'article form');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the author publishes an Arabic article from the form, and the site shows it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/articles/new`);
+      await assertDirection(page, 'article form');
+      assert.equal((await page.locator('main h1').innerText()).trim(), AR.new_article, 'article form: heading');
+      await page.locator('#f-lang').selectOption('ar');
+      await page.locator('#f-headline').fill(ARTICLE.headline);
+      await page.locator('#f-standfirst').fill(ARTICLE.standfirst);
+      await page.locator('#f-body_html').fill(ARTICLE.body);
+      const section = page.locator('#f-sections input[name="sections"]').first();
+      const sectionSlug = await section.getAttribute('value');
+      const sectionName = (await page.locator('#f-sections label.check').first().innerText()).trim();
+      await section.check();
+      t.diagnostic(`section: ${sectionName} (${sectionSlug})`);
+      // Ticked here whatever the previous test found, to go on to publishing.
+      const mine = page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]');
+      await mine.check();
+      for (const id of ['#f-headline', '#f-standfirst', '#f-body_html', '#f-lang', '#f-publish_at', '#f-tags', '#f-slug']) {
+        await assertUsable(page, page.locator(id), 'article form');
+      }
+      const buttons = await page.locator('.article-actions button[name="action"]').evaluateAll((bs) => bs.map((b) => b.value));
+      t.diagnostic(`actions offered to an author: ${buttons.join(', ')}`);
+      assert.ok(buttons.includes('publish'), `article form: no publish button for an author (${buttons.join(', ')})`);
+      const publish = page.locator('.article-actions button[name="action"][value="publish"]');
+      await assertUsable(page, publish, 'article form');
+      // The headline field shows the Arabic right to left (dir="auto").
+      assert.equal(
+        await page.locator('#f-headline').evaluate((el) => getComputedStyle(el).direction),
+        'rtl',
+        'article form: the headline field is not right to left with Arabic in it',
+      );
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, 'admin-article-form.png');
+      await assertNoHorizontalOverflow(page, 'article form');
+
+      await submit(page, publish, { path: /^\/admin\/articles\/\d+$/, where: 'article form: publish' });
+      const saved = new URL(page.url());
+      articleId = Number(saved.pathname.split('/').pop());
+      assert.equal(saved.searchParams.get('done'), 'created', 'article saved: flash key');
+      assert.equal((await page.locator('main [role="status"]').first().innerText()).trim(), AR.created, 'article saved: flash');
+      assert.equal((await page.locator('.status-line .status').innerText()).trim(), AR.status_published, 'article saved: status');
+      assert.equal(await page.locator('#f-headline').inputValue(), ARTICLE.headline, 'article saved: headline as typed');
+      const view = page.locator('main .page-head a', { hasText: AR.view_on_site });
+      await assertUsable(page, view, 'article saved');
+      publicUrl = new URL(await view.getAttribute('href'), page.url()).href;
+      t.diagnostic(`article ${articleId}: ${decodeURI(publicUrl)}`);
+      await assertNoHorizontalOverflow(page, 'article saved');
+
+      // On the dashboard, among the published.
+      await goto(page, `${base}/admin/`);
+      const row = page.locator('section[aria-labelledby="dash-published"] .row', { hasText: ARTICLE.headline });
+      assert.equal(await row.count(), 1, 'author dashboard: the new article is not among the published');
+      assert.equal(await row.locator('a.row-title').getAttribute('href'), `/admin/articles/${articleId}`);
+
+      // And on the site, as a reader sees it.
+      await Promise.all([page.waitForURL(publicUrl), row.locator('a.view-link').click()]);
+      await settle(page);
+      const h1 = (await page.locator('.story h1').innerText()).trim();
+      assert.equal(h1.normalize('NFC'), ARTICLE.headline.normalize('NFC'), 'public article: headline');
+      await assertArabicGlyphs(t, page, '.story h1', 'public article');
+      const byline = (await page.locator('.byline').innerText()).trim();
+      assert.ok(byline.includes(AUTHOR.name), `public article: byline ${JSON.stringify(byline)} does not name ${AUTHOR.name}`);
+      const text = await page.locator('.story').innerText();
+      assert.ok(text.includes('بعجز أقل من المتوقع'), 'public article: the body is not shown');
+      assert.equal(await page.locator('html').getAttribute('dir'), 'rtl', 'public article: <html dir>');
+      await screenshot(page, 'admin-article-public.png');
+      await assertNoHorizontalOverflow(page, 'public article');
+      assertNoProblems(problems, 'publishing');
+    } finally {
+      await page.close();
+    }
+  });
+});
