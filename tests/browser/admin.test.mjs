@@ -394,6 +394,23 @@ async function assertNoHorizontalOverflow(page, where) {
   );
 }
 
+// A template given a null renders it as the word "None"; nothing an editor sees or
+// would send back should say None, null or undefined on its own.
+async function assertNoNullWords(page, where) {
+  const found = await page.evaluate(() => {
+    const bad = /(^|[^\p{L}])(None|none|null|undefined)([^\p{L}]|$)/u;
+    const out = [];
+    for (const el of document.querySelectorAll('input:not([type=hidden]), textarea, select')) {
+      if (bad.test(el.value)) out.push(`${el.tagName.toLowerCase()}#${el.id || el.name} = ${JSON.stringify(el.value)}`);
+    }
+    const text = document.body.innerText;
+    const m = text.match(new RegExp(`.{0,30}${bad.source}.{0,30}`, 'u'));
+    if (m) out.push(`text: ${JSON.stringify(m[0])}`);
+    return out;
+  });
+  assert.deepEqual(found, [], `${where}: null rendered as a word:\n  ${found.join('\n  ')}`);
+}
+
 // Visible, inside the viewport's width, and big enough to tap (WCAG 2.2's 24 px
 // minimum target).
 async function assertUsable(page, locator, where) {
@@ -548,6 +565,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertUsable(page, page.locator('#password'), 'login');
       await screenshot(page, 'admin-login.png');
       await assertNoHorizontalOverflow(page, 'login');
+      await assertNoNullWords(page, 'login');
 
       // require_second_factor: the password alone leads to the setup, nowhere else.
       const { chain } = await signIn(page, ADMIN, '/admin/account', 'login');
@@ -560,6 +578,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await goto(page, `${base}/admin/users`);
       assert.equal(new URL(page.url()).pathname, '/admin/account', '/admin/users before enrolling');
       await assertNoHorizontalOverflow(page, 'enrol');
+      await assertNoNullWords(page, 'enrol');
 
       const setUp = page.locator('form[action="/admin/account/totp"] button[type="submit"]');
       await assertUsable(page, setUp, 'enrol');
@@ -579,6 +598,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertDirection(page, 'enrol setup');
       await screenshot(page, 'admin-enrol.png');
       await assertNoHorizontalOverflow(page, 'enrol setup');
+      await assertNoNullWords(page, 'enrol setup');
 
       // The authenticator app's code, now.
       enrolStep = stepOf(Date.now());
@@ -591,9 +611,11 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       assert.equal(codes.length, 10, `enrol: ${codes.length} recovery codes shown`);
       for (const c of codes) assert.match(c.trim(), /^[a-z0-9]{5}-[a-z0-9]{5}$/, `enrol: recovery code ${JSON.stringify(c)}`);
       assert.equal(new Set(codes).size, codes.length, 'enrol: recovery codes repeat');
-      await assertUsable(page, page.locator('main a[href="/admin/"]'), 'enrol done');
+      // Set up: the rest of the back office opens (the account page, now with the navigation).
+      await assertNav(page, 'enrol done', { admin: true });
       await screenshot(page, 'admin-recovery.png');
       await assertNoHorizontalOverflow(page, 'enrol done');
+      await assertNoNullWords(page, 'enrol done');
       assertNoProblems(problems, 'enrolment');
     } finally {
       await page.close();
@@ -618,6 +640,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertUsable(page, code, 'totp');
       await screenshot(page, 'admin-totp.png');
       await assertNoHorizontalOverflow(page, 'totp');
+      await assertNoNullWords(page, 'totp');
       // Half signed in is not signed in.
       await goto(page, `${base}/admin/`);
       assert.equal(new URL(page.url()).pathname, '/admin/login', '/admin/ between the password and the code');
@@ -652,6 +675,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       }
       await screenshot(page, 'admin-dashboard.png');
       await assertNoHorizontalOverflow(page, 'admin dashboard');
+      await assertNoNullWords(page, 'admin dashboard');
       assertNoProblems(problems, 'admin sign-in with TOTP', ['401 POST /admin/login/totp']);
     } finally {
       await page.close();
@@ -693,6 +717,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'admin-users.png');
       await assertNoHorizontalOverflow(page, 'users');
+      await assertNoNullWords(page, 'users');
       assertNoProblems(problems, 'users');
     } finally {
       await page.close();
@@ -734,23 +759,35 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= VIEWPORT.width, `author dashboard: scrollWidth ${width} > ${VIEWPORT.width}`);
       await assertNoHorizontalOverflow(page, 'author dashboard');
+      await assertNoNullWords(page, 'author dashboard');
       assertNoProblems(problems, 'author dashboard', ['403 GET /admin/users']);
     } finally {
       await page.close();
     }
   });
 
-  test('the new-article form starts under the author\'s own byline', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('the new-article form starts empty, under the author\'s own byline', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, problems } = await openPage(browser);
     try {
       await goto(page, `${base}/admin/articles/new`);
+      const wrong = [];
+      for (const id of ['f-headline', 'f-standfirst', 'f-body_html', 'f-slug', 'f-tags', 'f-publish_at', 'f-cover_url', 'f-cover_alt', 'f-cover_caption']) {
+        const value = await page.locator(`#${id}`).inputValue();
+        if (value !== '') {
+          const html = await page.locator(`#${id}`).evaluate((el) => el.outerHTML);
+          wrong.push(`#${id} starts with ${JSON.stringify(value)}: ${html}`);
+        }
+      }
       const mine = page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]');
       assert.equal(await mine.count(), 1, `article form: no byline checkbox for ${AUTHOR.name}`);
-      assert.ok(
-        await mine.isChecked(),
-        `article form: the author's own byline (${await mine.getAttribute('value')}) is not ticked on a new article; ` +
-          'publishing without ticking it fails with "a published article needs an author"',
-      );
+      if (!(await mine.isChecked())) {
+        wrong.push(
+          `the author's own byline (${await mine.getAttribute('value')}) is not ticked, so publishing as it stands ` +
+            'fails with "a published article needs an author": ' +
+            (await page.locator('#f-authors label.check', { hasText: AUTHOR.name }).evaluate((el) => el.outerHTML)),
+        );
+      }
+      assert.deepEqual(wrong, [], `/admin/articles/new for a new author:\n  ${wrong.join('\n  ')}`);
       assertNoProblems(problems, 'article form');
     } finally {
       await page.close();
@@ -772,9 +809,11 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const sectionName = (await page.locator('#f-sections label.check').first().innerText()).trim();
       await section.check();
       t.diagnostic(`section: ${sectionName} (${sectionSlug})`);
-      // Ticked here whatever the previous test found, to go on to publishing.
+      // What the previous test checks, set right here so the rest of the way can be
+      // checked too: the author's own byline ticked, the cover fields empty.
       const mine = page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]');
       await mine.check();
+      for (const id of ['#f-cover_url', '#f-cover_alt', '#f-cover_caption']) await page.locator(id).fill('');
       for (const id of ['#f-headline', '#f-standfirst', '#f-body_html', '#f-lang', '#f-publish_at', '#f-tags', '#f-slug']) {
         await assertUsable(page, page.locator(id), 'article form');
       }
@@ -805,6 +844,9 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       publicUrl = new URL(await view.getAttribute('href'), page.url()).href;
       t.diagnostic(`article ${articleId}: ${decodeURI(publicUrl)}`);
       await assertNoHorizontalOverflow(page, 'article saved');
+      // Saved again as it stands, the form must not turn into something else.
+      const savedCover = {};
+      for (const id of ['f-cover_url', 'f-cover_alt', 'f-cover_caption']) savedCover[id] = await page.locator(`#${id}`).inputValue();
 
       // On the dashboard, among the published.
       await goto(page, `${base}/admin/`);
@@ -826,6 +868,11 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await screenshot(page, 'admin-article-public.png');
       await assertNoHorizontalOverflow(page, 'public article');
       assertNoProblems(problems, 'publishing');
+      assert.deepEqual(
+        savedCover,
+        { 'f-cover_url': '', 'f-cover_alt': '', 'f-cover_caption': '' },
+        `/admin/articles/${articleId}: the edit form of an article without a cover fills the cover fields`,
+      );
     } finally {
       await page.close();
     }

@@ -133,7 +133,7 @@ impl Newsroom {
         let from = existing.as_ref().map_or(Stage::Draft, StaffArticle::stage);
         if !user.role.may_edit(own, from) {
             return Err(EditError::Forbidden(format!(
-                "a {} may not change {} article that is {}",
+                "the {} role may not change {} article that is {}",
                 user.role,
                 if own { "an" } else { "someone else's" },
                 from.as_str()
@@ -273,7 +273,7 @@ impl Newsroom {
         if to == Stage::Published && publish_at.is_some_and(|t| t > now) {
             to = Stage::Scheduled;
         }
-        if to == Stage::Scheduled && !publish_at.is_some_and(|t| t > now) {
+        if to == Stage::Scheduled && publish_at.is_none_or(|t| t <= now) {
             let kept = existing.as_ref().is_some_and(|s| {
                 from == Stage::Scheduled
                     && input.publish_at.is_none()
@@ -353,7 +353,7 @@ impl Newsroom {
         }
         if to != from && !user.role.may_move(own, from, to) {
             return Err(EditError::Forbidden(format!(
-                "a {} may not move {} article from {} to {}",
+                "the {} role may not move {} article from {} to {}",
                 user.role,
                 if own { "their own" } else { "someone else's" },
                 from.as_str(),
