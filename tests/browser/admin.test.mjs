@@ -542,8 +542,6 @@ after(async () => {
 describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () => {
   let key; // the admin's TOTP secret
   let enrolStep; // the 30-second step whose code turned the second factor on
-  let articleId;
-  let publicUrl;
 
   test('the TOTP helper gives RFC 6238 appendix B codes', () => {
     const rfcKey = Buffer.from('12345678901234567890');
@@ -794,6 +792,33 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
     }
   });
 
+  test('a refused publish says what is missing, in Arabic', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { page, problems } = await openPage(browser);
+    try {
+      await goto(page, `${base}/admin/articles/new`);
+      await page.locator('#f-lang').selectOption('ar');
+      await page.locator('#f-headline').fill(ARTICLE.headline);
+      // No standfirst, no section: a published article needs both.
+      await page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]').check();
+      for (const id of ['#f-cover_url', '#f-cover_alt', '#f-cover_caption']) await page.locator(id).fill('');
+      const publish = page.locator('.article-actions button[name="action"][value="publish"]');
+      await submit(page, publish, { path: '/admin/articles', status: 422, where: 'article form: publish without standfirst' });
+      await assertDirection(page, 'refused article');
+      assert.equal(await page.locator('#f-headline').inputValue(), ARTICLE.headline, 'refused article: the headline typed is kept');
+      const items = await page.locator('main [role="alert"] li').allInnerTexts();
+      t.diagnostic(`errors shown: ${JSON.stringify(items)}`);
+      assert.ok(items.length >= 2, `refused article: ${items.length} errors listed: ${JSON.stringify(items)}`);
+      const fields = await page.locator('main [role="alert"] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const f of ['#f-standfirst', '#f-sections']) assert.ok(fields.includes(f), `refused article: no error linking to ${f} (${fields})`);
+      await assertNoHorizontalOverflow(page, 'refused article');
+      const english = items.filter((i) => /[A-Za-z]{3,}/.test(i));
+      assert.deepEqual(english, [], 'refused article: error messages in English in the Arabic back office');
+      assertNoProblems(problems, 'refused article', ['422 POST /admin/articles']);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('the author publishes an Arabic article from the form, and the site shows it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const { page, problems } = await openPage(browser);
     try {
@@ -809,8 +834,8 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const sectionName = (await page.locator('#f-sections label.check').first().innerText()).trim();
       await section.check();
       t.diagnostic(`section: ${sectionName} (${sectionSlug})`);
-      // What the previous test checks, set right here so the rest of the way can be
-      // checked too: the author's own byline ticked, the cover fields empty.
+      // What "the new-article form starts empty" checks, set right here so the rest
+      // of the way can be checked too: the author's own byline ticked, no cover.
       const mine = page.locator('#f-authors label.check', { hasText: AUTHOR.name }).locator('input[name="authors"]');
       await mine.check();
       for (const id of ['#f-cover_url', '#f-cover_alt', '#f-cover_caption']) await page.locator(id).fill('');
@@ -834,14 +859,14 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
 
       await submit(page, publish, { path: /^\/admin\/articles\/\d+$/, where: 'article form: publish' });
       const saved = new URL(page.url());
-      articleId = Number(saved.pathname.split('/').pop());
+      const articleId = Number(saved.pathname.split('/').pop());
       assert.equal(saved.searchParams.get('done'), 'created', 'article saved: flash key');
       assert.equal((await page.locator('main [role="status"]').first().innerText()).trim(), AR.created, 'article saved: flash');
       assert.equal((await page.locator('.status-line .status').innerText()).trim(), AR.status_published, 'article saved: status');
       assert.equal(await page.locator('#f-headline').inputValue(), ARTICLE.headline, 'article saved: headline as typed');
       const view = page.locator('main .page-head a', { hasText: AR.view_on_site });
       await assertUsable(page, view, 'article saved');
-      publicUrl = new URL(await view.getAttribute('href'), page.url()).href;
+      const publicUrl = new URL(await view.getAttribute('href'), page.url()).href;
       t.diagnostic(`article ${articleId}: ${decodeURI(publicUrl)}`);
       await assertNoHorizontalOverflow(page, 'article saved');
       // Saved again as it stands, the form must not turn into something else.

@@ -49,15 +49,27 @@ pub fn wait_after(failures: i64) -> i64 {
 }
 
 impl Store {
-    /// Stores a new session for `user` under the digest of its cookie.
+    /// Stores a new session for `user` under the digest of its cookie,
+    /// and forgets sessions that outlived `life` without being presented
+    /// again, and failures older than a day.
     pub async fn create_session(
         &self,
         user_id: i64,
         id_hash: &str,
         csrf: &str,
         pending: bool,
+        life: SessionLife,
     ) -> anyhow::Result<()> {
         let now = now();
+        sqlx::query("DELETE FROM sessions WHERE seen_at < $1 OR created_at < $2")
+            .bind(now - life.idle_seconds)
+            .bind(now - life.absolute_seconds)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE last_at < $1")
+            .bind(now - 24 * 3600)
+            .execute(&self.pool)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf, pending, created_at, seen_at) \
              VALUES ($1, $2, $3, $4, $5, $5)",

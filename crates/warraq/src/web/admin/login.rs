@@ -14,7 +14,9 @@ use serde::Deserialize;
 use super::{private, render, with_status, Enrolling, Signed};
 use crate::auth::{digest, normalize_recovery_code, random_token, verify_password, Totp};
 use crate::model::{normalize_email, Actor, AuditAction, Lang, User};
-use crate::web::auth::{address_of, cookie, session_of, set_cookie, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::web::auth::{
+    address_of, cookie, session_life, session_of, set_cookie, LOGIN_COOKIE, SESSION_COOKIE,
+};
 use crate::web::{AppState, Failure};
 
 #[derive(Deserialize)]
@@ -180,7 +182,7 @@ async fn start_session(
     let csrf = random_token(24);
     if let Err(e) = app
         .store
-        .create_session(user.id, &digest(&id), &csrf, pending)
+        .create_session(user.id, &digest(&id), &csrf, pending, session_life(app))
         .await
     {
         return Failure::from(e).into_response();
