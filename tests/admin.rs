@@ -1,1 +1,2453 @@
-//! The back office over HTTP (written below).
+//! The back office and the write API over HTTP, on SQLite and PostgreSQL:
+//! who may do what (through the API and through the forms), what the write
+//! API answers, and the ways in an attacker would try — forged requests,
+//! planted sessions, password guessing, stored scripts, SQL in filters,
+//! old tokens, disabled accounts, one-time codes used twice — and the
+//! audit log that records it all. The command line's accounts and tokens
+//! at the end (SQLite only).
+
+mod common;
+
+use common::{Backend, TestSite};
+use serde_json::{json, Value};
+use warraq::auth::Totp;
+use warraq::model::{slugify, Actor, Lang, Role, User};
+use warraq::render::encode_segment;
+use warraq::service::people::{self, Byline, UserInput};
+
+on_both_backends!(
+    permissions_through_the_api,
+    permissions_through_the_forms,
+    write_api_answers,
+    drafts_and_schedules_stay_private,
+    csrf_is_required_with_a_session,
+    csrf_refusals_say_why,
+    sessions_are_new_at_sign_in,
+    signing_in_over_a_live_session_replaces_it,
+    sign_in_is_throttled,
+    unknown_emails_look_like_wrong_passwords,
+    stored_xss_comes_back_inert,
+    sql_in_filters_is_just_text,
+    revoked_tokens_and_disabled_users,
+    second_factor,
+    audit_log_records_who_did_what,
+);
+
+// ---------------------------------------------------------------------
+// Helpers: accounts, cookies, forms, the API.
+// ---------------------------------------------------------------------
+
+const PASSWORD: &str = "correct horse battery staple";
+/// Far enough ahead that "scheduled" stays scheduled for the whole run.
+const FUTURE: &str = "2099-01-01T09:00:00+03:00";
+/// The same moment as the back office's datetime-local field takes it.
+const FUTURE_LOCAL: &str = "2099-01-01T09:00";
+
+async fn add_user_as(site: &TestSite, email: &str, name: &str, role: Role, byline: Byline) -> User {
+    people::add_user(
+        &site.store,
+        UserInput {
+            email,
+            name,
+            role,
+            lang: Lang::Ar,
+            password: PASSWORD,
+            byline,
+        },
+        &Actor::command_line(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("adding {email}: {e:?}"))
+}
+
+async fn add_user(site: &TestSite, email: &str, role: Role) -> User {
+    add_user_as(site, email, email, role, Byline::None).await
+}
+
+async fn token_for(site: &TestSite, user: &User) -> String {
+    people::create_token(&site.store, user, "tests", &Actor::command_line())
+        .await
+        .unwrap()
+}
+
+/// The value of cookie `name` set by a response, if it sets it.
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+/// The whole `Set-Cookie` header for cookie `name`, attributes and all.
+fn set_cookie_header(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// The text after `start` up to the next `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+/// The text content of every element whose start tag contains `marker`.
+fn texts_of<'a>(html: &'a str, marker: &str) -> Vec<&'a str> {
+    html.match_indices(marker)
+        .filter_map(|(at, _)| between(&html[at..], ">", "<"))
+        .collect()
+}
+
+/// The CSRF token of a page (its first `csrf` form field).
+fn csrf_of(html: &str) -> String {
+    between(html, r#"name="csrf" value=""#, "\"")
+        .unwrap_or_else(|| panic!("no csrf field in {html:.300}"))
+        .to_string()
+}
+
+/// A signed-in browser: its session cookie and the session's CSRF token.
+#[derive(Clone, Debug)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    fn header(&self) -> String {
+        format!("warraq_session={}", self.cookie)
+    }
+
+    async fn get(&self, site: &TestSite, path: &str) -> reqwest::Response {
+        site.client
+            .get(site.url(path))
+            .header("cookie", self.header())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GETs a back-office page that must answer 200; returns its text.
+    async fn page(&self, site: &TestSite, path: &str) -> String {
+        let r = self.get(site, path).await;
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path}: {body:.300}");
+        body
+    }
+
+    /// POSTs a form with this session's CSRF token, as the back office's
+    /// pages do.
+    async fn post<T: serde::Serialize + ?Sized>(
+        &self,
+        site: &TestSite,
+        path: &str,
+        fields: &T,
+    ) -> reqwest::Response {
+        let body = format!(
+            "{}&csrf={}",
+            serde_urlencoded::to_string(fields).unwrap(),
+            self.csrf
+        );
+        raw_post(site, Some(&self.header()), path, body).await
+    }
+
+    /// Whether the session still lets its holder into the back office.
+    async fn works(&self, site: &TestSite) -> bool {
+        let r = self.get(site, "/admin/").await;
+        match r.status().as_u16() {
+            200 => true,
+            303 => {
+                assert_eq!(location(&r), "/admin/login");
+                false
+            }
+            other => panic!("GET /admin/ with a session: {other}"),
+        }
+    }
+}
+
+/// A form POST with whatever cookie and body a test chooses: for forged
+/// requests.
+async fn raw_post(
+    site: &TestSite,
+    cookie: Option<&str>,
+    path: &str,
+    body: String,
+) -> reqwest::Response {
+    let mut req = site
+        .client
+        .post(site.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.unwrap()
+}
+
+fn form<T: serde::Serialize + ?Sized>(fields: &T) -> String {
+    serde_urlencoded::to_string(fields).unwrap()
+}
+
+/// GET /admin/login as a browser: the cookie holding the form's CSRF
+/// token, and the token.
+async fn login_form(site: &TestSite) -> (String, String) {
+    let r = site.get("/admin/login").await;
+    assert_eq!(r.status(), 200);
+    let cookie = set_cookie(&r, "warraq_login").expect("the sign-in form sets its CSRF cookie");
+    let csrf = csrf_of(&r.text().await.unwrap());
+    assert_eq!(cookie, csrf, "the form's token is the cookie's");
+    (cookie, csrf)
+}
+
+/// Fills in and sends the sign-in form, with `also` (say, an older
+/// session cookie) among the browser's cookies.
+async fn post_login(
+    site: &TestSite,
+    email: &str,
+    password: &str,
+    also: Option<&str>,
+) -> reqwest::Response {
+    let (cookie, csrf) = login_form(site).await;
+    let mut cookies = format!("warraq_login={cookie}");
+    if let Some(more) = also {
+        cookies = format!("{cookies}; {more}");
+    }
+    let body = form(&[("email", email), ("password", password), ("csrf", &csrf)]);
+    raw_post(site, Some(&cookies), "/admin/login", body).await
+}
+
+/// The session a sign-in response started, with its CSRF token read from
+/// the page it leads to.
+async fn session_of(site: &TestSite, r: &reqwest::Response) -> Session {
+    let cookie = set_cookie(r, "warraq_session").expect("a session cookie");
+    let mut session = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let next = location(r);
+    let page = session.page(site, &next).await;
+    session.csrf = csrf_of(&page);
+    session
+}
+
+/// Signs in with the password (no second factor).
+async fn sign_in(site: &TestSite, email: &str) -> Session {
+    let r = post_login(site, email, PASSWORD, None).await;
+    assert_eq!(r.status(), 303, "sign-in of {email}");
+    assert_eq!(location(&r), "/admin/");
+    session_of(site, &r).await
+}
+
+/// The stable code each error status carries.
+fn code_of(status: u16) -> &'static str {
+    match status {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        422 => "invalid",
+        429 => "too_many_requests",
+        _ => "internal",
+    }
+}
+
+/// An API request with a Bearer token (or none) and a JSON body (or none).
+/// Every answer must be JSON, and every error `{"error": {"code",
+/// "message"}}` with the code of its status.
+async fn api(
+    site: &TestSite,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut req = site.client.request(
+        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+        site.url(path),
+    );
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    json_answer(method, path, req.send().await.unwrap()).await
+}
+
+async fn json_answer(method: &str, path: &str, r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let content_type = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = r.text().await.unwrap();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{method} {path}: {status} with content-type {content_type:?}: {text:.300}"
+    );
+    let json: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{method} {path}: {status}, not JSON ({e}): {text:.300}"));
+    if status >= 400 {
+        assert_eq!(
+            json["error"]["code"],
+            code_of(status),
+            "{method} {path}: {text:.300}"
+        );
+        assert!(json["error"]["message"].is_string(), "{method} {path}");
+    }
+    (status, json)
+}
+
+/// An article with everything publishing needs.
+fn draft(headline: &str) -> Value {
+    json!({
+        "lang": "ar",
+        "headline": headline,
+        "standfirst": "ملخّص المقال في جملة واحدة.",
+        "body_html": "<p>نص المقال.</p>",
+        "sections": ["politics"],
+        "authors": ["rana-haddad"],
+        "tags": ["اختبار"],
+    })
+}
+
+/// The same article as the back-office form sends it: every field, each
+/// time, as a browser does, and the button pressed.
+fn article_form(
+    headline: &str,
+    action: &str,
+    revision: Option<i64>,
+) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("lang", "ar".to_string()),
+        ("headline", headline.to_string()),
+        ("standfirst", "ملخّص المقال في جملة واحدة.".to_string()),
+        ("body_html", "<p>نص المقال.</p>".to_string()),
+        ("slug", String::new()),
+        ("sections", "politics".to_string()),
+        ("authors", "rana-haddad".to_string()),
+        ("tags", "اختبار".to_string()),
+        (
+            "publish_at",
+            if action == "schedule" {
+                FUTURE_LOCAL
+            } else {
+                ""
+            }
+            .to_string(),
+        ),
+        ("action", action.to_string()),
+    ];
+    if let Some(r) = revision {
+        fields.push(("revision", r.to_string()));
+    }
+    fields
+}
+
+/// Creates a draft through the API; returns its id.
+async fn create(site: &TestSite, token: &str, article: &Value) -> i64 {
+    let (status, a) = api(site, "POST", "/api/v1/articles", Some(token), Some(article)).await;
+    assert_eq!(status, 201, "{a}");
+    a["id"].as_i64().unwrap()
+}
+
+async fn set_status(site: &TestSite, token: &str, id: i64, status: &str) {
+    let (code, a) = api(
+        site,
+        "PATCH",
+        &format!("/api/v1/articles/{id}"),
+        Some(token),
+        Some(&json!({ "status": status })),
+    )
+    .await;
+    assert_eq!(code, 200, "{a}");
+    assert_eq!(a["status"], status);
+}
+
+/// Where an article stands, as an editor sees it.
+#[derive(Debug, PartialEq)]
+struct State {
+    status: String,
+    revision: i64,
+    headline: String,
+}
+
+async fn state(site: &TestSite, editor: &str, id: i64) -> State {
+    let (code, a) = api(
+        site,
+        "GET",
+        &format!("/api/v1/articles/{id}"),
+        Some(editor),
+        None,
+    )
+    .await;
+    assert_eq!(code, 200, "{a}");
+    State {
+        status: a["status"].as_str().unwrap().to_string(),
+        revision: a["revision"].as_i64().unwrap(),
+        headline: a["headline"].as_str().unwrap().to_string(),
+    }
+}
+
+/// The id of the Arabic article whose slug comes from `headline`.
+async fn article_by_headline(site: &TestSite, headline: &str) -> Option<i64> {
+    site.store
+        .slug_owner(Lang::Ar, &slugify(headline))
+        .await
+        .unwrap()
+}
+
+// ---------------------------------------------------------------------
+// 1. The permission matrix.
+// ---------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Act {
+    Create,
+    CreatePublished,
+    EditOwnDraft,
+    EditOwnPublished,
+    EditOthers,
+    Submit,
+    Publish,
+    Schedule,
+    Unpublish,
+    UnpublishOthers,
+    DeleteOwnDraft,
+    DeleteOwnPublished,
+    ManageUsers,
+    ReadAudit,
+}
+
+const Y: bool = true;
+const N: bool = false;
+
+/// Who may do what, from the issue's roles — columns: admin, editor,
+/// author, contributor. Admins and editors do everything to every
+/// article; authors everything to their own; contributors write their
+/// own drafts and submit them, and lose them once published. Only admins
+/// manage users and read the audit log.
+#[rustfmt::skip]
+const MATRIX: &[(Act, [bool; 4])] = &[
+    //                        admin editor author contributor
+    (Act::Create,             [Y,   Y,     Y,     Y]),
+    (Act::CreatePublished,    [Y,   Y,     Y,     N]),
+    (Act::EditOwnDraft,       [Y,   Y,     Y,     Y]),
+    (Act::EditOwnPublished,   [Y,   Y,     Y,     N]),
+    (Act::EditOthers,         [Y,   Y,     N,     N]),
+    (Act::Submit,             [Y,   Y,     Y,     Y]),
+    (Act::Publish,            [Y,   Y,     Y,     N]),
+    (Act::Schedule,           [Y,   Y,     Y,     N]),
+    (Act::Unpublish,          [Y,   Y,     Y,     N]),
+    (Act::UnpublishOthers,    [Y,   Y,     N,     N]),
+    (Act::DeleteOwnDraft,     [Y,   Y,     Y,     Y]),
+    (Act::DeleteOwnPublished, [Y,   Y,     Y,     N]),
+    (Act::ManageUsers,        [Y,   N,     N,     N]),
+    (Act::ReadAudit,          [Y,   N,     N,     N]),
+];
+
+/// The article an action works on.
+enum Target {
+    None,
+    OwnDraft,
+    OwnPublished,
+    /// Someone else's, and public: their drafts the actor cannot even see
+    /// (404, checked in `drafts_and_schedules_stay_private`).
+    OthersPublished,
+}
+
+impl Act {
+    fn target(self) -> Target {
+        match self {
+            Act::Create | Act::CreatePublished | Act::ManageUsers | Act::ReadAudit => Target::None,
+            Act::EditOwnDraft
+            | Act::Submit
+            | Act::Publish
+            | Act::Schedule
+            | Act::DeleteOwnDraft => Target::OwnDraft,
+            Act::EditOwnPublished | Act::Unpublish | Act::DeleteOwnPublished => {
+                Target::OwnPublished
+            }
+            Act::EditOthers | Act::UnpublishOthers => Target::OthersPublished,
+        }
+    }
+
+    /// The article's status once the action is done.
+    fn status_after(self) -> Option<&'static str> {
+        match self {
+            Act::Create | Act::EditOwnDraft => Some("draft"),
+            Act::CreatePublished | Act::EditOwnPublished | Act::EditOthers | Act::Publish => {
+                Some("published")
+            }
+            Act::Submit => Some("review"),
+            Act::Schedule => Some("scheduled"),
+            Act::Unpublish | Act::UnpublishOthers => Some("unpublished"),
+            Act::DeleteOwnDraft | Act::DeleteOwnPublished => Some("trash"),
+            Act::ManageUsers | Act::ReadAudit => None,
+        }
+    }
+
+    fn edits_headline(self) -> bool {
+        matches!(
+            self,
+            Act::EditOwnDraft | Act::EditOwnPublished | Act::EditOthers
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Channel {
+    Api,
+    Forms,
+}
+
+/// Who acts: a role's user, with a token and (for the forms) a session.
+struct Member {
+    role: Role,
+    token: String,
+    session: Option<Session>,
+}
+
+fn edited(headline: &str) -> String {
+    format!("{headline} edited")
+}
+
+/// Does `act` as `who` through the API; returns the status.
+async fn act_by_api(
+    site: &TestSite,
+    who: &Member,
+    act: Act,
+    id: Option<i64>,
+    headline: &str,
+) -> u16 {
+    let token = Some(who.token.as_str());
+    let path = format!("/api/v1/articles/{}", id.unwrap_or_default());
+    let patch = |body: Value| async move { api(site, "PATCH", &path, token, Some(&body)).await };
+    let (status, _) = match act {
+        Act::Create => {
+            api(
+                site,
+                "POST",
+                "/api/v1/articles",
+                token,
+                Some(&draft(headline)),
+            )
+            .await
+        }
+        Act::CreatePublished => {
+            let mut body = draft(headline);
+            body["status"] = json!("published");
+            api(site, "POST", "/api/v1/articles", token, Some(&body)).await
+        }
+        Act::EditOwnDraft | Act::EditOwnPublished | Act::EditOthers => {
+            patch(json!({ "headline": edited(headline) })).await
+        }
+        Act::Submit => patch(json!({ "status": "review" })).await,
+        Act::Publish => patch(json!({ "status": "published" })).await,
+        Act::Schedule => patch(json!({ "status": "scheduled", "publish_at": FUTURE })).await,
+        Act::Unpublish | Act::UnpublishOthers => patch(json!({ "status": "unpublished" })).await,
+        Act::DeleteOwnDraft | Act::DeleteOwnPublished => {
+            let path = format!("/api/v1/articles/{}", id.unwrap());
+            api(site, "DELETE", &path, token, None).await
+        }
+        Act::ReadAudit => api(site, "GET", "/api/v1/audit", token, None).await,
+        Act::ManageUsers => unreachable!("the API has no user management"),
+    };
+    status
+}
+
+/// Does `act` as `who` through the back-office forms; returns the status
+/// and where a 303 leads.
+async fn act_by_form(
+    site: &TestSite,
+    who: &Member,
+    act: Act,
+    id: Option<i64>,
+    revision: Option<i64>,
+    headline: &str,
+) -> (u16, String) {
+    let session = who.session.as_ref().unwrap();
+    let path = format!("/admin/articles/{}", id.unwrap_or_default());
+    let r = match act {
+        Act::Create => {
+            session
+                .post(
+                    site,
+                    "/admin/articles",
+                    &article_form(headline, "save", None),
+                )
+                .await
+        }
+        Act::CreatePublished => {
+            session
+                .post(
+                    site,
+                    "/admin/articles",
+                    &article_form(headline, "publish", None),
+                )
+                .await
+        }
+        Act::EditOwnDraft | Act::EditOwnPublished | Act::EditOthers => {
+            let fields = article_form(&edited(headline), "save", revision);
+            session.post(site, &path, &fields).await
+        }
+        Act::Submit | Act::Publish | Act::Schedule | Act::Unpublish | Act::UnpublishOthers => {
+            let button = match act {
+                Act::Submit => "submit",
+                Act::Publish => "publish",
+                Act::Schedule => "schedule",
+                _ => "unpublish",
+            };
+            session
+                .post(site, &path, &article_form(headline, button, revision))
+                .await
+        }
+        Act::DeleteOwnDraft | Act::DeleteOwnPublished => {
+            session
+                .post(site, &path, &article_form(headline, "delete", revision))
+                .await
+        }
+        Act::ManageUsers => {
+            let email = format!("new-{}@news.example", who.role);
+            let fields = [
+                ("email", email.as_str()),
+                ("name", "مستخدم جديد"),
+                ("role", "author"),
+                ("password", PASSWORD),
+                ("lang", "ar"),
+                ("author", ""),
+            ];
+            session.post(site, "/admin/users", &fields).await
+        }
+        Act::ReadAudit => session.get(site, "/admin/audit").await,
+    };
+    (r.status().as_u16(), location(&r))
+}
+
+/// Runs the whole matrix through one channel; every mismatch is listed,
+/// not only the first.
+async fn permission_matrix(backend: Backend, channel: Channel) {
+    let site = TestSite::demo(backend).await;
+    // The editor who looks at each article before and after.
+    let checker = add_user(&site, "checker@news.example", Role::Editor).await;
+    let checker = token_for(&site, &checker).await;
+    let other = add_user(&site, "other@news.example", Role::Author).await;
+    let other = token_for(&site, &other).await;
+    let mut wrong = Vec::new();
+    for (column, role) in Role::ALL.into_iter().enumerate() {
+        let email = format!("{role}@news.example");
+        let user = add_user(&site, &email, role).await;
+        let who = Member {
+            role,
+            token: token_for(&site, &user).await,
+            session: match channel {
+                Channel::Forms => Some(sign_in(&site, &email).await),
+                Channel::Api => None,
+            },
+        };
+        for &(act, allowed) in MATRIX {
+            if channel == Channel::Api && act == Act::ManageUsers {
+                continue;
+            }
+            let allowed = allowed[column];
+            let headline = format!("{role} {act:?} {channel:?}");
+            let id = match act.target() {
+                Target::None => None,
+                Target::OwnDraft => Some(create(&site, &who.token, &draft(&headline)).await),
+                Target::OwnPublished => {
+                    let id = create(&site, &who.token, &draft(&headline)).await;
+                    set_status(&site, &checker, id, "published").await;
+                    Some(id)
+                }
+                Target::OthersPublished => {
+                    let id = create(&site, &other, &draft(&headline)).await;
+                    set_status(&site, &other, id, "published").await;
+                    Some(id)
+                }
+            };
+            let before = match id {
+                Some(id) => Some(state(&site, &checker, id).await),
+                None => None,
+            };
+            let (status, to) = match channel {
+                Channel::Api => (
+                    act_by_api(&site, &who, act, id, &headline).await,
+                    String::new(),
+                ),
+                Channel::Forms => {
+                    let revision = before.as_ref().map(|b| b.revision);
+                    act_by_form(&site, &who, act, id, revision, &headline).await
+                }
+            };
+            let what = format!("{role} {act:?} via {channel:?}");
+            let succeeded = (200..300).contains(&status) || status == 303;
+            if allowed && !succeeded {
+                wrong.push(format!("{what}: allowed, but got {status}"));
+                continue;
+            }
+            if !allowed && status != 403 {
+                wrong.push(format!("{what}: forbidden, but got {status} (→ {to})"));
+            }
+            // Whatever the answer, the article must be where the verdict
+            // says: changed when allowed, untouched when refused.
+            let after = match id {
+                Some(id) => Some(state(&site, &checker, id).await),
+                None => match act {
+                    Act::Create | Act::CreatePublished => {
+                        match article_by_headline(&site, &headline).await {
+                            Some(id) => Some(state(&site, &checker, id).await),
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                },
+            };
+            match (&before, &after, allowed) {
+                (Some(b), Some(a), false) if a != b => {
+                    wrong.push(format!("{what}: refused, yet {b:?} became {a:?}"))
+                }
+                (_, Some(a), true) => {
+                    if act.status_after() != Some(a.status.as_str()) {
+                        wrong.push(format!(
+                            "{what}: status {} instead of {:?}",
+                            a.status,
+                            act.status_after()
+                        ));
+                    }
+                    if act.edits_headline() && a.headline != edited(&headline) {
+                        wrong.push(format!("{what}: headline not saved: {a:?}"));
+                    }
+                    if let Some(b) = &before {
+                        if a.revision <= b.revision {
+                            wrong.push(format!("{what}: revision {} → {}", b.revision, a.revision));
+                        }
+                    }
+                }
+                (None, Some(a), false) => wrong.push(format!("{what}: refused, yet created {a:?}")),
+                (None, None, true) if act.status_after().is_some() => {
+                    wrong.push(format!("{what}: allowed, but no article was created"))
+                }
+                _ => {}
+            }
+            if act == Act::ManageUsers {
+                let added = site
+                    .store
+                    .user_by_email(&format!("new-{role}@news.example"))
+                    .await
+                    .unwrap()
+                    .is_some();
+                if added != allowed {
+                    wrong.push(format!("{what}: user added: {added}"));
+                }
+            }
+            // A form that worked leads somewhere sensible.
+            if channel == Channel::Forms && allowed && status == 303 {
+                let expected = match act {
+                    Act::DeleteOwnDraft | Act::DeleteOwnPublished => "/admin/?done=deleted",
+                    Act::ManageUsers => "/admin/users?done=user_added",
+                    _ => "/admin/articles/",
+                };
+                if !to.starts_with(expected) {
+                    wrong.push(format!("{what}: 303 to {to}, not {expected}…"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "permission matrix:\n{}", wrong.join("\n"));
+    site.stop().await;
+}
+
+async fn permissions_through_the_api(backend: Backend) {
+    permission_matrix(backend, Channel::Api).await;
+}
+
+async fn permissions_through_the_forms(backend: Backend) {
+    permission_matrix(backend, Channel::Forms).await;
+}
+
+// ---------------------------------------------------------------------
+// 2. What the write API answers.
+// ---------------------------------------------------------------------
+
+async fn write_api_answers(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let author = add_user(&site, "author@news.example", Role::Author).await;
+    let token = token_for(&site, &author).await;
+    let contributor = add_user(&site, "contributor@news.example", Role::Contributor).await;
+    let contributor = token_for(&site, &contributor).await;
+
+    // 201 with the article, its status, revision and the text pipeline's
+    // warnings; the slug comes from the Arabic headline, in Arabic.
+    let headline = "الماء أولاً في إربد";
+    let mut body = draft(headline);
+    body["body_html"] = json!("<p>نص</p><p>[gallery_x id=1]</p>");
+    let (status, a) = api(&site, "POST", "/api/v1/articles", Some(&token), Some(&body)).await;
+    assert_eq!(status, 201, "{a}");
+    assert_eq!(a["status"], "draft");
+    assert_eq!(a["headline"], headline);
+    let revision = a["revision"].as_i64().expect("a revision number");
+    let warnings = a["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("gallery_x")),
+        "the unknown shortcode is named: {warnings:?}"
+    );
+    let id = a["id"].as_i64().unwrap();
+    let stored = site.store.staff_article(id).await.unwrap().unwrap();
+    assert_eq!(stored.article.slug, slugify(headline));
+    assert!(
+        stored.article.slug.starts_with("الماء"),
+        "{}",
+        stored.article.slug
+    );
+    let url = a["url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/{}/", encode_segment(&stored.article.slug))),
+        "{url}"
+    );
+    // No warnings, no shortcode problems: an empty list, not a missing one.
+    let (_, plain) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&draft("نص عادي")),
+    )
+    .await;
+    assert_eq!(plain["warnings"], json!([]));
+
+    // Each save raises the revision; a save made from an older one is a
+    // conflict, and changes nothing.
+    let path = format!("/api/v1/articles/{id}");
+    let (status, saved) = api(
+        &site,
+        "PATCH",
+        &path,
+        Some(&token),
+        Some(&json!({ "standfirst": "ملخّص جديد.", "revision": revision })),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["revision"].as_i64(), Some(revision + 1));
+    assert_eq!(saved["standfirst"], "ملخّص جديد.");
+    let (status, conflict) = api(
+        &site,
+        "PATCH",
+        &path,
+        Some(&token),
+        Some(&json!({ "headline": "عنوان من نسخة قديمة", "revision": revision })),
+    )
+    .await;
+    assert_eq!(status, 409, "{conflict}");
+    assert_eq!(conflict["error"]["code"], "conflict");
+    assert_eq!(conflict["error"]["revision"].as_i64(), Some(revision + 1));
+    let (_, now) = api(&site, "GET", &path, Some(&token), None).await;
+    assert_eq!(now["headline"], headline);
+    assert_eq!(now["revision"].as_i64(), Some(revision + 1));
+
+    // Every field that fails is named, all at once.
+    let (status, invalid) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&json!({
+            "lang": "ar",
+            "headline": "   ",
+            "sections": ["politics", "no-such-section"],
+            "authors": ["nobody-at-all"],
+            "publish_at": "next Tuesday",
+            "status": "live",
+            "cover": { "url": "javascript:alert(1)" },
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{invalid}");
+    let fields: Vec<&str> = invalid["error"]["fields"]
+        .as_array()
+        .expect("the failing fields")
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "headline",
+        "sections[1]",
+        "authors[0]",
+        "publish_at",
+        "status",
+        "cover.url",
+    ] {
+        assert!(fields.contains(&field), "{field} not named in {invalid}");
+    }
+    assert!(
+        !fields.contains(&"sections[0]"),
+        "politics exists: {invalid}"
+    );
+    let (status, _) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&json!({ "headline": "بلا لغة" })),
+    )
+    .await;
+    assert_eq!(status, 422, "the edition is required");
+    // Scheduling needs a time to come.
+    let (status, invalid) = api(
+        &site,
+        "PATCH",
+        &path,
+        Some(&token),
+        Some(&json!({ "status": "scheduled" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid["error"]["fields"][0]["field"], "publish_at");
+
+    // No credentials, or the wrong kind: 401 with a JSON error.
+    for (method, p) in [
+        ("POST", "/api/v1/articles"),
+        ("PATCH", path.as_str()),
+        ("DELETE", path.as_str()),
+        ("GET", "/api/v1/audit"),
+    ] {
+        let (status, _) = api(&site, method, p, None, Some(&draft("بلا هوية"))).await;
+        assert_eq!(status, 401, "{method} {p}");
+    }
+    for header in ["Basic YWRtaW46YWRtaW4=", "Bearer ", "Bearer wq_not-a-token"] {
+        let r = site
+            .client
+            .post(site.url("/api/v1/articles"))
+            .header("authorization", header)
+            .header("content-type", "application/json")
+            .body(draft("توكن خاطئ").to_string())
+            .send()
+            .await
+            .unwrap();
+        let (status, _) = json_answer("POST", header, r).await;
+        assert_eq!(status, 401, "{header}");
+    }
+    assert_eq!(article_by_headline(&site, "بلا هوية").await, None);
+
+    // Malformed requests: 400; missing articles: 404; refused: 403.
+    let r = site
+        .client
+        .post(site.url("/api/v1/articles"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body("{\"lang\": \"ar\", ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_answer("POST", "broken JSON", r).await.0, 400);
+    let (status, _) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&json!({ "lang": "ar", "headline": "حقل زائد", "author_id": 1 })),
+    )
+    .await;
+    assert_eq!(status, 400, "unknown fields are refused, not ignored");
+    for p in ["/api/v1/articles/999999", "/api/v1/articles/abc"] {
+        let (status, _) = api(
+            &site,
+            "PATCH",
+            p,
+            Some(&token),
+            Some(&json!({"headline": "x"})),
+        )
+        .await;
+        assert_eq!(status, 404, "{p}");
+    }
+    let mine = create(&site, &contributor, &draft("مسودة المساهم")).await;
+    let (status, forbidden) = api(
+        &site,
+        "PATCH",
+        &format!("/api/v1/articles/{mine}"),
+        Some(&contributor),
+        Some(&json!({ "status": "published" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(forbidden["error"]["code"], "forbidden");
+
+    // DELETE moves to the trash: the answer says so.
+    let (status, trashed) = api(&site, "DELETE", &path, Some(&token), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(trashed["status"], "trash");
+    site.stop().await;
+}
+
+async fn drafts_and_schedules_stay_private(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let mut tokens = Vec::new();
+    for (email, role) in [
+        ("one@news.example", Role::Contributor),
+        ("two@news.example", Role::Contributor),
+        ("author@news.example", Role::Author),
+        ("editor@news.example", Role::Editor),
+    ] {
+        let user = add_user(&site, email, role).await;
+        tokens.push(token_for(&site, &user).await);
+    }
+    let [one, two, author, editor] = <[String; 4]>::try_from(tokens).unwrap();
+    let secret = "مسودة زعفرانية سرية";
+    let (_, a) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&one),
+        Some(&draft(secret)),
+    )
+    .await;
+    let id = a["id"].as_i64().unwrap();
+    let would_be_url = a["url"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/articles/{id}");
+
+    // The draft: its writer and editors see it; nobody else, not even
+    // that it exists.
+    assert_eq!(api(&site, "GET", &path, None, None).await.0, 404);
+    assert_eq!(api(&site, "GET", &path, Some(&two), None).await.0, 404);
+    assert_eq!(api(&site, "GET", &path, Some(&author), None).await.0, 404);
+    let (status, own) = api(&site, "GET", &path, Some(&one), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(own["status"], "draft");
+    assert_eq!(api(&site, "GET", &path, Some(&editor), None).await.0, 200);
+    // …and someone else's draft cannot be changed either: it is not there.
+    let (status, _) = api(
+        &site,
+        "PATCH",
+        &path,
+        Some(&two),
+        Some(&json!({"headline": "x"})),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(api(&site, "DELETE", &path, Some(&two), None).await.0, 404);
+
+    // Lists by status need a token, and show each user only their own.
+    let ids = |list: &Value| -> Vec<i64> {
+        list["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect()
+    };
+    let drafts = "/api/v1/articles?status=draft&limit=100";
+    assert_eq!(api(&site, "GET", drafts, None, None).await.0, 401);
+    let (status, list) = api(&site, "GET", drafts, Some(&one), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&list), vec![id]);
+    let (_, list) = api(&site, "GET", drafts, Some(&two), None).await;
+    assert!(ids(&list).is_empty(), "{list}");
+    let (_, list) = api(&site, "GET", drafts, Some(&editor), None).await;
+    assert!(ids(&list).contains(&id));
+    let bad = "/api/v1/articles?status=secret";
+    assert_eq!(api(&site, "GET", bad, Some(&one), None).await.0, 400);
+
+    // A scheduled article is not public before its time.
+    let mut later = draft("مقال مجدول للمستقبل");
+    later["status"] = json!("scheduled");
+    later["publish_at"] = json!(FUTURE);
+    let (status, scheduled) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&author),
+        Some(&later),
+    )
+    .await;
+    assert_eq!(status, 201, "{scheduled}");
+    assert_eq!(scheduled["status"], "scheduled");
+    let sid = scheduled["id"].as_i64().unwrap();
+    let scheduled_url = scheduled["url"].as_str().unwrap().to_string();
+    assert_eq!(
+        api(&site, "GET", &format!("/api/v1/articles/{sid}"), None, None)
+            .await
+            .0,
+        404
+    );
+
+    // Nowhere public: not the page it would have, not its related or
+    // views, not lists, feeds, the home page or search.
+    let control = "مقال منشور زعفراني";
+    let mut published = draft(control);
+    published["status"] = json!("published");
+    let (_, p) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&author),
+        Some(&published),
+    )
+    .await;
+    let pid = p["id"].as_i64().unwrap();
+    site.caught_up().await;
+    for url in [&would_be_url, &scheduled_url] {
+        assert_eq!(site.get(url).await.status(), 404, "{url}");
+    }
+    for sub in ["related", "views"] {
+        for hidden in [id, sid] {
+            let p = format!("/api/v1/articles/{hidden}/{sub}");
+            assert_eq!(site.get(&p).await.status(), 404, "{p}");
+        }
+    }
+    for page in [
+        "/",
+        "/feed.xml",
+        "/api/v1/articles?limit=100",
+        "/api/v1/articles?lang=ar&section=politics&limit=100",
+        "/section/politics/",
+        "/author/rana-haddad/",
+    ] {
+        let body = site.text(page, 200).await;
+        assert!(
+            body.contains(control),
+            "{page}: the published control is listed"
+        );
+        assert!(!body.contains(secret), "{page}: the draft leaked");
+        assert!(
+            !body.contains("مقال مجدول"),
+            "{page}: the scheduled one leaked"
+        );
+    }
+    let q = encode_segment("زعفرانية");
+    let search = site.json(&format!("/api/v1/search?q={q}"), 200).await;
+    let hits: Vec<i64> = search["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect();
+    assert!(!hits.contains(&id), "the draft is not searchable: {search}");
+    let q = encode_segment("زعفراني");
+    let search = site.json(&format!("/api/v1/search?q={q}"), 200).await;
+    assert!(
+        search["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == pid),
+        "the published control is found: {search}"
+    );
+    site.stop().await;
+}
+
+// ---------------------------------------------------------------------
+// 3. Security.
+// ---------------------------------------------------------------------
+
+async fn csrf_is_required_with_a_session(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let editor = add_user(&site, "editor@news.example", Role::Editor).await;
+    let token = token_for(&site, &editor).await;
+    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    let me = sign_in(&site, "editor@news.example").await;
+    let someone = sign_in(&site, "admin@news.example").await;
+    let id = create(&site, &token, &draft("مقال محمي")).await;
+    let before = state(&site, &token, id).await;
+
+    // A forged form: no token, a wrong one, another session's, an empty one.
+    let path = format!("/admin/articles/{id}");
+    let fields = article_form("عنوان مزوّر", "publish", Some(before.revision));
+    let forged = [
+        form(&fields),
+        format!("{}&csrf=wrong", form(&fields)),
+        format!("{}&csrf={}", form(&fields), someone.csrf),
+        format!("{}&csrf=", form(&fields)),
+    ];
+    for body in forged {
+        let r = raw_post(&site, Some(&me.header()), &path, body.clone()).await;
+        assert_eq!(
+            r.status(),
+            403,
+            "{}",
+            &body[body.len().saturating_sub(40)..]
+        );
+    }
+    // The right token in the wrong place (the query string) is no token.
+    let r = raw_post(
+        &site,
+        Some(&me.header()),
+        &format!("{path}?csrf={}", me.csrf),
+        form(&fields),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(state(&site, &token, id).await, before, "nothing changed");
+
+    // The other state-changing forms are guarded alike.
+    let new_user = [
+        ("email", "forged@news.example"),
+        ("name", "مزوّر"),
+        ("role", "admin"),
+        ("password", PASSWORD),
+    ];
+    let r = raw_post(
+        &site,
+        Some(&someone.header()),
+        "/admin/users",
+        form(&new_user),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert!(site
+        .store
+        .user_by_email("forged@news.example")
+        .await
+        .unwrap()
+        .is_none());
+    let r = raw_post(
+        &site,
+        Some(&someone.header()),
+        &format!("/admin/users/{}", editor.id),
+        form(&[("action", "role"), ("role", "contributor")]),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let still = site.store.user(editor.id).await.unwrap().unwrap();
+    assert_eq!(still.role, Role::Editor);
+    for p in [
+        "/admin/logout",
+        "/admin/logout-everywhere",
+        "/admin/account/totp",
+    ] {
+        let r = raw_post(&site, Some(&me.header()), p, String::new()).await;
+        assert_eq!(r.status(), 403, "{p}");
+    }
+    assert!(me.works(&site).await, "the forged sign-out did nothing");
+    let _ = admin;
+
+    // JSON with a session: the token goes in X-CSRF-Token.
+    let send = |csrf: Option<String>, headline: &'static str| {
+        let mut req = site
+            .client
+            .post(site.url("/api/v1/articles"))
+            .header("cookie", me.header())
+            .header("content-type", "application/json")
+            .body(draft(headline).to_string());
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req.send()
+    };
+    let r = send(None, "بلا رمز").await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = send(Some(someone.csrf.clone()), "رمز غيري").await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(article_by_headline(&site, "بلا رمز").await, None);
+    assert_eq!(article_by_headline(&site, "رمز غيري").await, None);
+    let r = send(Some(me.csrf.clone()), "برمز صحيح").await.unwrap();
+    assert_eq!(r.status(), 201, "with the session's token it works");
+    // A cross-site form posing as JSON (text/plain) is refused too.
+    let r = site
+        .client
+        .post(site.url("/api/v1/articles"))
+        .header("cookie", me.header())
+        .header("content-type", "text/plain")
+        .body(draft("نص عادي مزوّر").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // The sign-in form: its token must match its cookie.
+    let (cookie, csrf) = login_form(&site).await;
+    let sign_in_body = |csrf: &str| {
+        form(&[
+            ("email", "editor@news.example"),
+            ("password", PASSWORD),
+            ("csrf", csrf),
+        ])
+    };
+    let login_cookie = format!("warraq_login={cookie}");
+    for (cookie, body) in [
+        (None, sign_in_body(&csrf)),
+        (Some(login_cookie.as_str()), sign_in_body("wrong")),
+        (
+            Some(login_cookie.as_str()),
+            form(&[("email", "editor@news.example"), ("password", PASSWORD)]),
+        ),
+    ] {
+        let r = raw_post(&site, cookie, "/admin/login", body).await;
+        assert_eq!(r.status(), 403);
+        assert!(set_cookie(&r, "warraq_session").is_none());
+    }
+    site.stop().await;
+}
+
+/// A refused forged request says why, as every other error does: JSON
+/// with a stable code under /api/, the back office's page (with its
+/// `csrf_failed` text) under /admin/.
+async fn csrf_refusals_say_why(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "editor@news.example", Role::Editor).await;
+    let me = sign_in(&site, "editor@news.example").await;
+    let r = site
+        .client
+        .post(site.url("/api/v1/articles"))
+        .header("cookie", me.header())
+        .header("content-type", "application/json")
+        .body(draft("بلا رمز").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let api_type = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    let api_body = r.text().await.unwrap();
+    let r = raw_post(
+        &site,
+        Some(&me.header()),
+        "/admin/articles",
+        form(&article_form("بلا رمز", "save", None)),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let page = r.text().await.unwrap();
+    let expected = site.app.admin_theme.text(Lang::Ar, "csrf_failed");
+    let json_ok = api_type.is_some_and(|t| t.starts_with("application/json"))
+        && serde_json::from_str::<Value>(&api_body)
+            .is_ok_and(|e| e["error"]["code"] == "forbidden");
+    assert!(
+        json_ok && page.contains(&expected),
+        "/api/: a JSON error ({json_ok}; got {api_body:?}); \
+         /admin/: the csrf_failed page ({}; got {page:?})",
+        page.contains(&expected)
+    );
+    site.stop().await;
+}
+
+async fn sessions_are_new_at_sign_in(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "rania@news.example", Role::Author).await;
+    let r = post_login(&site, "Rania@News.example ", PASSWORD, None).await;
+    assert_eq!(r.status(), 303, "e-mails are matched as typed by people");
+    // The cookie is out of reach of scripts and of other sites, and only
+    // travels over https (the test site's base_url is https).
+    let header = set_cookie_header(&r, "warraq_session").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(header.contains(attribute), "{attribute}: {header}");
+    }
+    assert_eq!(
+        r.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    let first = session_of(&site, &r).await;
+
+    // Two sign-ins, two sessions (two devices).
+    let second = sign_in(&site, "rania@news.example").await;
+    assert_ne!(first.cookie, second.cookie);
+    assert_ne!(first.csrf, second.csrf);
+    assert!(first.works(&site).await && second.works(&site).await);
+
+    // A session id planted before sign-in is not the one after it.
+    let r = post_login(
+        &site,
+        "rania@news.example",
+        PASSWORD,
+        Some("warraq_session=planted-by-attacker"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let third = set_cookie(&r, "warraq_session").unwrap();
+    assert_ne!(third, "planted-by-attacker");
+    let planted = Session {
+        cookie: "planted-by-attacker".into(),
+        csrf: String::new(),
+    };
+    assert!(!planted.works(&site).await);
+
+    // Signing out ends this session only; everywhere ends them all.
+    let r = second.post(&site, "/admin/logout", &[("x", "")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login");
+    assert!(!second.works(&site).await);
+    assert!(first.works(&site).await);
+    let fourth = sign_in(&site, "rania@news.example").await;
+    let r = fourth
+        .post(&site, "/admin/logout-everywhere", &[("x", "")])
+        .await;
+    assert_eq!(r.status(), 303);
+    for s in [&first, &fourth] {
+        assert!(!s.works(&site).await);
+    }
+    site.stop().await;
+}
+
+/// Signing in with the old session's cookie still in the browser (someone
+/// else's, or one's own from before) must end that session and start a
+/// new one.
+async fn signing_in_over_a_live_session_replaces_it(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "rania@news.example", Role::Author).await;
+    let old = sign_in(&site, "rania@news.example").await;
+    let r = post_login(&site, "rania@news.example", PASSWORD, Some(&old.header())).await;
+    assert_eq!(
+        r.status(),
+        303,
+        "the sign-in form, sent with a live session cookie alongside"
+    );
+    let new = session_of(&site, &r).await;
+    assert_ne!(new.cookie, old.cookie);
+    assert!(!old.works(&site).await, "the old session ended");
+    assert!(new.works(&site).await);
+    site.stop().await;
+}
+
+async fn sign_in_is_throttled(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "rania@news.example", Role::Author).await;
+    for attempt in 1..=5 {
+        let r = post_login(&site, "rania@news.example", "not the password", None).await;
+        assert_eq!(r.status(), 401, "attempt {attempt}");
+        assert!(r.headers().get("retry-after").is_none());
+    }
+    // The sixth is not even heard, right password or not.
+    let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 429);
+    let wait: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&wait), "Retry-After: {wait}");
+    assert!(set_cookie(&r, "warraq_session").is_none());
+    let page = r.text().await.unwrap();
+    assert!(page.contains(&wait.to_string()), "the page says how long");
+    // From the same address, another account is refused too: guessing
+    // many accounts' passwords is no way round.
+    add_user(&site, "karim@news.example", Role::Author).await;
+    let r = post_login(&site, "karim@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    let r = post_login(&site, "nobody@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 429, "unknown e-mails are throttled alike");
+    site.stop().await;
+}
+
+async fn unknown_emails_look_like_wrong_passwords(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let rania = add_user(&site, "rania@news.example", Role::Author).await;
+    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    let _ = admin;
+    // A disabled account answers like the others too.
+    let karim = add_user(&site, "karim@news.example", Role::Author).await;
+    site.store
+        .set_disabled(&karim, true, &Actor::command_line())
+        .await
+        .unwrap();
+    let mut pages = Vec::new();
+    for (email, password) in [
+        ("rania@news.example", "not the password"),
+        ("nobody@news.example", "not the password"),
+        ("karim@news.example", PASSWORD),
+    ] {
+        let r = post_login(&site, email, password, None).await;
+        let status = r.status().as_u16();
+        let sets_session = set_cookie(&r, "warraq_session").is_some();
+        let sets_login = set_cookie(&r, "warraq_login").is_some();
+        let retry = r.headers().contains_key("retry-after");
+        let body = r.text().await.unwrap();
+        // The page echoes what was typed, and has a fresh CSRF token.
+        let csrf = csrf_of(&body);
+        let body = body.replace(&csrf, "CSRF").replace(email, "EMAIL");
+        pages.push((status, sets_session, sets_login, retry, body));
+    }
+    assert_eq!(pages[0].0, 401);
+    assert!(!pages[0].1 && pages[0].2 && !pages[0].3);
+    assert_eq!(pages[0], pages[1], "unknown e-mail ≠ wrong password");
+    assert_eq!(pages[0], pages[2], "disabled account ≠ wrong password");
+    let _ = rania;
+    site.stop().await;
+}
+
+// The stored-XSS payloads, one per field.
+const XSS_HEADLINE: &str = r#"عنوان <script>alert("headline")</script>"#;
+const XSS_STANDFIRST: &str = r#"ملخّص "><img src=x onerror=alert('standfirst')>"#;
+const XSS_BODY: &str = r#"<p>قبل</p><script>alert('body')</script><img src=x onerror=alert('body')><a href="javascript:alert('body')">رابط</a><p onclick="alert('body')">بعد</p>"#;
+const XSS_TAG: &str = r#"<b onmouseover=alert('tag')>وسم</b>"#;
+const XSS_NAME: &str = "ليلى <script>alert(1)</script>";
+const XSS_SLUG: &str = r#"x"><script>alert('slug')</script>"#;
+const XSS_ALT: &str = r#"" onerror="alert('alt')"#;
+const XSS_CAPTION: &str = "<script>alert('caption')</script>";
+
+/// A start tag as a browser reads it: its name and attributes.
+struct Tag {
+    at: usize,
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+/// Every start tag in `html` — what the browser would build elements
+/// from. Escaped text (`&lt;script&gt;`) makes none.
+fn start_tags(html: &str) -> Vec<Tag> {
+    let b = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        let at = i + offset;
+        i = at + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'>' | b'/') {
+            j += 1;
+        }
+        let name = html[i..j].to_ascii_lowercase();
+        let mut attributes = Vec::new();
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let n0 = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            if j == n0 {
+                j += 1;
+                continue;
+            }
+            let attribute = html[n0..j].to_ascii_lowercase();
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = String::new();
+            if b.get(j) == Some(&b'=') {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                match b.get(j) {
+                    Some(&q) if q == b'"' || q == b'\'' => {
+                        let v0 = j + 1;
+                        j = v0 + html[v0..].find(q as char).unwrap_or(html.len() - v0);
+                        value = html[v0..j].to_string();
+                        j += 1;
+                    }
+                    _ => {
+                        let v0 = j;
+                        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                            j += 1;
+                        }
+                        value = html[v0..j].to_string();
+                    }
+                }
+            }
+            attributes.push((attribute, value));
+        }
+        tags.push(Tag {
+            at,
+            name,
+            attributes,
+        });
+        i = j.min(b.len());
+    }
+    tags
+}
+
+/// The tags in `html` that could run script: a `<script>` other than the
+/// public pages' own two (structured data, the view beacon), any `on…`
+/// handler, a `javascript:` URL, frames and plugins.
+fn live_tags(html: &str) -> Vec<String> {
+    let own_script = |at: usize| {
+        let rest = &html[at..];
+        rest.starts_with(r#"<script type="application/ld+json">"#)
+            || rest.starts_with("<script>(function(){var s=function(){navigator.sendBeacon")
+    };
+    start_tags(html)
+        .into_iter()
+        .filter(|t| {
+            let script = t.name == "script" && !own_script(t.at);
+            let handler = t.attributes.iter().any(|(n, _)| n.starts_with("on"));
+            let js_url = t.attributes.iter().any(|(n, v)| {
+                matches!(n.as_str(), "href" | "src" | "action" | "formaction")
+                    && v.trim().to_ascii_lowercase().starts_with("javascript:")
+            });
+            let embeds = matches!(t.name.as_str(), "iframe" | "object" | "embed" | "base");
+            script || handler || js_url || embeds
+        })
+        .map(|t| html[t.at..].chars().take(100).collect())
+        .collect()
+}
+
+fn assert_inert(what: &str, html: &str) {
+    let live = live_tags(html);
+    assert!(live.is_empty(), "{what}: live markup {live:#?}");
+}
+
+/// Notes the live markup of one answer, to report every place at once.
+fn note_live(found: &mut Vec<String>, what: &str, html: &str) {
+    for tag in live_tags(html) {
+        found.push(format!("{what}: {tag}"));
+    }
+}
+
+/// The HTML an RSS item's `<description>` and `<content:encoded>` hold,
+/// as a feed reader gets it: the XML's text, unescaped once.
+fn feed_html(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for element in ["description", "content:encoded"] {
+        let open = format!("<{element}>");
+        let close = format!("</{element}>");
+        for (at, _) in xml.match_indices(&open) {
+            let text = between(&xml[at..], &open, &close).unwrap();
+            out.push(quick_xml::escape::unescape(text).unwrap().into_owned());
+        }
+    }
+    out
+}
+
+async fn stored_xss_comes_back_inert(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    let _ = admin;
+    // A byline whose name is a script, and an article under it with a
+    // script in every field.
+    let writer = add_user_as(
+        &site,
+        "writer@news.example",
+        XSS_NAME,
+        Role::Author,
+        Byline::New,
+    )
+    .await;
+    let byline = site
+        .store
+        .author_slug(writer.author_id.expect("a new byline"))
+        .await
+        .unwrap()
+        .unwrap();
+    let token = token_for(&site, &writer).await;
+    let article = json!({
+        "lang": "ar",
+        "headline": XSS_HEADLINE,
+        "standfirst": XSS_STANDFIRST,
+        "body_html": XSS_BODY,
+        "sections": ["politics"],
+        "authors": [byline],
+        "tags": [XSS_TAG, "وسم عادي"],
+        "cover": { "url": "/media/cover.jpg", "alt": XSS_ALT, "caption": XSS_CAPTION },
+        "status": "published",
+    });
+    let (status, a) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&article),
+    )
+    .await;
+    assert_eq!(status, 201, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    // The JSON keeps the text as written (it is data, not markup); the
+    // body passed the sanitiser.
+    assert_eq!(a["headline"], XSS_HEADLINE);
+    assert_eq!(a["authors"][0]["name"], XSS_NAME);
+    assert_inert("the API's body_html", a["body_html"].as_str().unwrap());
+    assert!(a["body_html"].as_str().unwrap().contains("قبل"));
+    let public = site.json(&format!("/api/v1/articles/{id}"), 200).await;
+    assert_inert(
+        "the public API's body_html",
+        public["body_html"].as_str().unwrap(),
+    );
+    let stored = site.store.staff_article(id).await.unwrap().unwrap();
+    assert_inert("the stored body", &stored.article.body_html);
+
+    // A slug is letters, digits and dashes, or it is refused.
+    let mut bad_slug = draft("مقال بمعرّف خبيث");
+    bad_slug["slug"] = json!(XSS_SLUG);
+    let (status, refused) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&bad_slug),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(refused["error"]["fields"][0]["field"], "slug");
+
+    // The public site: the article, its byline's and tag's pages, home,
+    // search (with the payload in the query too), and the feeds.
+    site.caught_up().await;
+    let url = a["url"].as_str().unwrap().to_string();
+    let page = site.text(&url, 200).await;
+    assert!(
+        page.contains("<h1>عنوان &lt;script&gt;alert(&quot;headline&quot;)&lt;/script&gt;</h1>")
+            || page
+                .contains("<h1>عنوان &lt;script&gt;alert(&#34;headline&#34;)&lt;/script&gt;</h1>"),
+        "the headline is shown, as text"
+    );
+    let tag = a["tags"][0]["slug"].as_str().unwrap();
+    let search = format!(
+        "/search?q={}",
+        encode_segment("<script>alert(1)</script> ليلى")
+    );
+    let pages = [
+        url.clone(),
+        format!("/author/{}/", encode_segment(&byline)),
+        format!("/tag/{}/", encode_segment(tag)),
+        "/".to_string(),
+        "/section/politics/".to_string(),
+        search,
+    ];
+    // Every live tag anywhere is listed, not only the first.
+    let mut live = Vec::new();
+    for p in &pages {
+        let html = site.text(p, 200).await;
+        note_live(&mut live, p, &html);
+        // The payload reached the page — as text.
+        assert!(
+            html.contains("&lt;script&gt;alert("),
+            "{p}: no payload shown"
+        );
+    }
+    for feed in [
+        "/feed.xml".to_string(),
+        format!("/author/{}/feed.xml", encode_segment(&byline)),
+        "/section/politics/feed.xml".to_string(),
+    ] {
+        let xml = site.text(&feed, 200).await;
+        assert!(
+            xml.contains("<dc:creator>ليلى &lt;script&gt;"),
+            "{feed}: the byline, escaped"
+        );
+        note_live(&mut live, &feed, &xml);
+        // What a feed reader renders: the item's HTML fields, which are
+        // HTML escaped once for XML — so plain text in them (the
+        // standfirst) must be escaped twice.
+        for html in feed_html(&xml) {
+            note_live(&mut live, &format!("{feed}, an item's HTML"), &html);
+        }
+    }
+
+    // The back office: the writer's dashboard and form, an admin's users,
+    // audit log and new-article form (which lists every byline).
+    let writer_session = sign_in(&site, "writer@news.example").await;
+    let admin_session = sign_in(&site, "admin@news.example").await;
+    for (session, p) in [
+        (&writer_session, "/admin/".to_string()),
+        (&writer_session, format!("/admin/articles/{id}")),
+        (&writer_session, "/admin/account".to_string()),
+        (&admin_session, "/admin/users".to_string()),
+        (&admin_session, "/admin/audit".to_string()),
+        (&admin_session, "/admin/articles/new".to_string()),
+        (&admin_session, format!("/admin/articles/{id}")),
+    ] {
+        let html = session.page(&site, &p).await;
+        note_live(&mut live, &p, &html);
+        assert!(
+            html.contains("&lt;script&gt;alert("),
+            "{p}: no payload shown"
+        );
+        assert!(
+            !html.to_lowercase().contains("<script"),
+            "{p}: the back office has no scripts at all"
+        );
+    }
+    // The form sent back with errors shows what was typed, escaped.
+    let mut fields = article_form(XSS_HEADLINE, "save", None);
+    fields.retain(|(k, _)| *k != "slug");
+    fields.push(("slug", XSS_SLUG.to_string()));
+    let r = writer_session.post(&site, "/admin/articles", &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    note_live(&mut live, "the form with errors", &html);
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(live.is_empty(), "live markup:\n{}", live.join("\n"));
+    site.stop().await;
+}
+
+async fn sql_in_filters_is_just_text(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let contributor = add_user(&site, "c@news.example", Role::Contributor).await;
+    let token = token_for(&site, &contributor).await;
+    let other = add_user(&site, "other@news.example", Role::Contributor).await;
+    let other = token_for(&site, &other).await;
+    let secret = "مسودة-سرية-7391";
+    create(&site, &other, &draft(secret)).await;
+    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    let admin_token = token_for(&site, &admin).await;
+    let before = site.json("/api/v1/articles?limit=100", 200).await["total"].clone();
+
+    let attacks = [
+        ("/api/v1/articles?status=draft'%20OR%201=1--", None, 401),
+        (
+            "/api/v1/articles?status=draft'%20OR%201=1--",
+            Some(&token),
+            400,
+        ),
+        (
+            "/api/v1/articles?status=draft%27%29%3B%20DROP%20TABLE%20articles%3B--",
+            Some(&token),
+            400,
+        ),
+        ("/api/v1/articles?lang=ar'--", None, 400),
+        (
+            "/api/v1/articles?status=draft&lang=ar'%20OR%20'1'='1",
+            Some(&token),
+            400,
+        ),
+        ("/api/v1/articles?section=x'%20OR%20'1'='1", None, 400),
+        ("/api/v1/articles?section=politics'--&lang=ar", None, 400),
+        ("/api/v1/articles?page=1%20OR%201=1", None, 400),
+        (
+            "/api/v1/articles?limit=1;DELETE%20FROM%20articles",
+            None,
+            400,
+        ),
+        (
+            "/api/v1/audit?page=1'%20OR%20'1'='1",
+            Some(&admin_token),
+            400,
+        ),
+    ];
+    for (path, token, expected) in attacks {
+        let (status, body) = api(&site, "GET", path, token.map(String::as_str), None).await;
+        assert_eq!(status, expected, "{path}: {body}");
+        assert!(
+            !body.to_string().contains(secret),
+            "{path}: the draft leaked"
+        );
+    }
+    // Filters that take any text: no error, and nothing that is not public.
+    for path in [
+        "/api/v1/search?q='%20OR%201=1--",
+        "/api/v1/search?q=%22%3B%20DROP%20TABLE%20articles%3B--",
+        "/api/v1/most-read?section=x'%20OR%20'1'='1",
+        "/api/v1/digest?section=x'%20OR%20'1'='1",
+        "/search?q='%20OR%20'1'='1",
+        "/section/x'%20OR%20'1'='1/",
+        "/tag/x'%20OR%201=1--/",
+        "/author/x'%20OR%201=1--/",
+    ] {
+        let r = site.get(path).await;
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert!(matches!(status, 200 | 400 | 404), "{path}: {status}");
+        assert!(!body.contains(secret), "{path}: the draft leaked");
+    }
+    // In forms and sign-in too.
+    let r = post_login(&site, "' OR 1=1--@news.example", "' OR '1'='1", None).await;
+    assert_eq!(r.status(), 401);
+    let session = sign_in(&site, "c@news.example").await;
+    let mut fields = article_form("قسم خبيث", "save", None);
+    fields.retain(|(k, _)| *k != "sections");
+    fields.push(("sections", "politics' OR '1'='1".into()));
+    let r = session.post(&site, "/admin/articles", &fields).await;
+    assert_eq!(r.status(), 422, "an unknown section");
+    // And the tables are all still there.
+    assert_eq!(
+        site.json("/api/v1/articles?limit=100", 200).await["total"],
+        before
+    );
+    let (_, mine) = api(
+        &site,
+        "GET",
+        "/api/v1/articles?status=draft",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(mine["total"], 0, "{mine}");
+    site.stop().await;
+}
+
+async fn revoked_tokens_and_disabled_users(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "admin@news.example", Role::Admin).await;
+    let rania = add_user(&site, "rania@news.example", Role::Author).await;
+    let cli_token = token_for(&site, &rania).await;
+    let session = sign_in(&site, "rania@news.example").await;
+    let works = |token: String| {
+        let site = &site;
+        async move {
+            let (status, _) = api(
+                site,
+                "GET",
+                "/api/v1/articles?status=draft",
+                Some(&token),
+                None,
+            )
+            .await;
+            status
+        }
+    };
+
+    // A token made on the account page is shown once, and works…
+    let r = session
+        .post(&site, "/admin/account/tokens", &[("name", "سكربت النشرة")])
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let token = texts_of(&page, r#"id="new-token""#)[0].to_string();
+    assert!(token.starts_with("wq_"), "{token}");
+    assert_eq!(works(token.clone()).await, 200);
+    assert!(
+        !session.page(&site, "/admin/account").await.contains(&token),
+        "shown once"
+    );
+    // …until it is revoked; the other token is untouched.
+    let r = session
+        .post(
+            &site,
+            "/admin/account/tokens/revoke",
+            &[("name", "سكربت النشرة")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(works(token.clone()).await, 401);
+    assert_eq!(works(cli_token.clone()).await, 200);
+    let r = session
+        .post(
+            &site,
+            "/admin/account/tokens/revoke",
+            &[("name", "سكربت النشرة")],
+        )
+        .await;
+    assert_eq!(r.status(), 404, "revoked already");
+
+    // A disabled user: tokens, session and password all stop working.
+    let admin = sign_in(&site, "admin@news.example").await;
+    let r = admin
+        .post(
+            &site,
+            &format!("/admin/users/{}", rania.id),
+            &[("action", "disable")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(works(cli_token.clone()).await, 401);
+    assert!(
+        !session.works(&site).await,
+        "the session sends to the sign-in form"
+    );
+    let r = site
+        .client
+        .post(site.url("/api/v1/articles"))
+        .header("cookie", session.header())
+        .header("x-csrf-token", &session.csrf)
+        .header("content-type", "application/json")
+        .body(draft("من حساب معطّل").to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_answer("POST", "disabled session", r).await.0, 401);
+    let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 401);
+    // The last admin cannot be disabled (the newsroom would be locked out).
+    let me = site
+        .store
+        .user_by_email("admin@news.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = admin
+        .post(
+            &site,
+            &format!("/admin/users/{}", me.id),
+            &[("action", "disable")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(admin.works(&site).await);
+    site.stop().await;
+}
+
+/// A six-digit code that is none of the codes around now.
+fn wrong_code(totp: &Totp) -> String {
+    let step = Totp::step_of(jiff::Timestamp::now().as_second());
+    let near: Vec<String> = (step - 2..=step + 2)
+        .map(|s| totp.code_at_step(s))
+        .collect();
+    (0..)
+        .map(|n| format!("{:06}", 123_456 + n))
+        .find(|c| !near.contains(c))
+        .unwrap()
+}
+
+async fn second_factor(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    add_user(&site, "rania@news.example", Role::Editor).await;
+    let session = sign_in(&site, "rania@news.example").await;
+
+    // Set up through the account page: a secret, then a code from it.
+    let r = session
+        .post(&site, "/admin/account/totp", &[("x", "")])
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let secret: String = texts_of(&page, r#"id="totp-secret""#)[0]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let totp = Totp::from_base32(&secret).expect("a base32 secret");
+    let r = session
+        .post(
+            &site,
+            "/admin/account/totp/confirm",
+            &[("code", wrong_code(&totp).as_str()), ("secret", &secret)],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a wrong code turns nothing on");
+    let step = Totp::step_of(jiff::Timestamp::now().as_second());
+    let r = session
+        .post(
+            &site,
+            "/admin/account/totp/confirm",
+            &[
+                ("code", totp.code_at_step(step).as_str()),
+                ("secret", &secret),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let recovery: Vec<String> = texts_of(&page, r#"class="recovery-code""#)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(recovery.len(), 10, "{page:.300}");
+
+    // The password alone now leads to the second step, and no further.
+    let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/admin/login/totp");
+    let pending = session_of(&site, &r).await;
+    assert!(
+        !pending.works(&site).await,
+        "half signed in is not signed in"
+    );
+    let (status, _) = {
+        let r = site
+            .client
+            .get(site.url("/api/v1/articles?status=draft"))
+            .header("cookie", pending.header())
+            .send()
+            .await
+            .unwrap();
+        json_answer("GET", "pending session", r).await
+    };
+    assert_eq!(status, 401);
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", wrong_code(&totp))])
+        .await;
+    assert_eq!(r.status(), 401, "a wrong code");
+    assert!(set_cookie(&r, "warraq_session").is_none());
+    // The confirmation used this step's code; the next one is fresh.
+    let step = Totp::step_of(jiff::Timestamp::now().as_second());
+    let code = totp.code_at_step(step + 1);
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), 303, "the right code");
+    assert_eq!(location(&r), "/admin/");
+    let signed = session_of(&site, &r).await;
+    assert_ne!(
+        signed.cookie, pending.cookie,
+        "a new session id after the second step"
+    );
+    assert!(signed.works(&site).await);
+    assert!(!pending.works(&site).await);
+
+    // The same code a second time: refused.
+    let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
+    let pending = session_of(&site, &r).await;
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", &code)])
+        .await;
+    assert_eq!(r.status(), 401, "a code works once");
+    // A recovery code works, once (typed in capitals, without its dash).
+    let typed = recovery[0].to_uppercase().replace('-', "");
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", &typed)])
+        .await;
+    assert_eq!(r.status(), 303, "a recovery code");
+    let by_recovery = session_of(&site, &r).await;
+    assert!(by_recovery.works(&site).await);
+    let user = site
+        .store
+        .user_by_email("rania@news.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(site.store.recovery_codes_left(user.id).await.unwrap(), 9);
+    let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
+    let pending = session_of(&site, &r).await;
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", &recovery[0])])
+        .await;
+    assert_eq!(r.status(), 401, "a recovery code works once");
+    let r = pending
+        .post(&site, "/admin/login/totp", &[("code", &recovery[1])])
+        .await;
+    assert_eq!(r.status(), 303, "the next recovery code does");
+    site.stop().await;
+}
+
+// ---------------------------------------------------------------------
+// 4. The audit log.
+// ---------------------------------------------------------------------
+
+async fn audit_log_records_who_did_what(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    let reader = token_for(&site, &admin).await;
+    // A failed sign-in, then a good one.
+    let r = post_login(&site, "admin@news.example", "not the password", None).await;
+    assert_eq!(r.status(), 401);
+    let me = sign_in(&site, "admin@news.example").await;
+    // A user added, their role changed, then disabled.
+    let fields = [
+        ("email", "writer@news.example"),
+        ("name", "كاتب"),
+        ("role", "author"),
+        ("password", PASSWORD),
+        ("lang", "ar"),
+        ("author", "new"),
+    ];
+    assert_eq!(me.post(&site, "/admin/users", &fields).await.status(), 303);
+    let writer = site
+        .store
+        .user_by_email("writer@news.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(writer.author_id.is_some(), "with a new byline");
+    let r = me
+        .post(
+            &site,
+            &format!("/admin/users/{}", writer.id),
+            &[("action", "role"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        site.store.user(writer.id).await.unwrap().unwrap().role,
+        Role::Editor
+    );
+    // A token made and used to publish and delete, then revoked.
+    let r = me
+        .post(&site, "/admin/account/tokens", &[("name", "audit-script")])
+        .await;
+    let token = texts_of(&r.text().await.unwrap(), r#"id="new-token""#)[0].to_string();
+    let mut article = draft("مقال للسجل");
+    article["status"] = json!("published");
+    let id = create(&site, &token, &article).await;
+    let (status, _) = api(
+        &site,
+        "DELETE",
+        &format!("/api/v1/articles/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let r = me
+        .post(
+            &site,
+            "/admin/account/tokens/revoke",
+            &[("name", "audit-script")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = me
+        .post(
+            &site,
+            &format!("/admin/users/{}", writer.id),
+            &[("action", "disable")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+
+    let (status, log) = api(&site, "GET", "/api/v1/audit?limit=500", Some(&reader), None).await;
+    assert_eq!(status, 200);
+    let entries = log["entries"].as_array().unwrap();
+    let find = |action: &str| -> &Value {
+        entries
+            .iter()
+            .find(|e| e["action"] == action && e["address"] == "127.0.0.1")
+            .unwrap_or_else(|| panic!("no {action} from 127.0.0.1 in {log:#}"))
+    };
+    for action in [
+        "sign_in",
+        "sign_in_failed",
+        "publish",
+        "delete",
+        "role_change",
+        "user_add",
+        "user_disable",
+        "token_create",
+        "token_revoke",
+    ] {
+        let e = find(action);
+        assert_eq!(e["actor"], "admin@news.example", "{action}: {e}");
+        assert!(e["at"].is_string() || e["at"].is_number(), "{action}: when");
+    }
+    assert_eq!(find("role_change")["target"], "writer@news.example");
+    assert!(
+        find("role_change")["detail"]
+            .as_str()
+            .unwrap()
+            .contains("editor"),
+        "what changed"
+    );
+    assert_eq!(find("user_add")["target"], "writer@news.example");
+    assert_eq!(find("token_create")["detail"], "audit-script");
+    // The accounts made from the command line are logged too, as such.
+    let cli = entries
+        .iter()
+        .find(|e| e["action"] == "user_add" && e["target"] == "admin@news.example")
+        .expect("the first admin's creation");
+    assert_eq!(cli["address"], "local");
+    assert!(cli["actor"].as_str().unwrap().starts_with("cli:"));
+
+    // The admin's page shows the same log.
+    let page = me.page(&site, "/admin/audit").await;
+    for text in ["writer@news.example", "audit-script", "127.0.0.1"] {
+        assert!(page.contains(text), "/admin/audit: {text}");
+    }
+    site.stop().await;
+}
+
+// ---------------------------------------------------------------------
+// 5. The command line (SQLite is enough: it shares the code above).
+// ---------------------------------------------------------------------
+
+/// Runs the `warraq` binary off the async threads (the test's server keeps
+/// answering meanwhile).
+async fn warraq(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.map(str::to_string);
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_warraq"))
+            .args(&args)
+            .env(
+                "WARRAQ_SEARCH_DIR",
+                std::env::temp_dir().join(format!("warraq-admin-cli-{}", std::process::id())),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+        drop(input);
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn command_line_users_and_tokens() {
+    let site = TestSite::demo(Backend::Sqlite).await;
+    let db = site.db.url.clone();
+    for args in [
+        &["user", "--help"][..],
+        &["user", "add", "--help"],
+        &["user", "list", "--help"],
+        &["user", "set-role", "--help"],
+        &["user", "disable", "--help"],
+        &["user", "reset-totp", "--help"],
+        &["token", "create", "--help"],
+        &["token", "list", "--help"],
+        &["token", "revoke", "--help"],
+    ] {
+        let (ok, out, _) = warraq(args, None).await;
+        assert!(ok && out.contains("Usage: warraq"), "{args:?}: {out}");
+    }
+
+    let add = [
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--email",
+        "cli@news.example",
+        "--name",
+        "سلمى",
+        "--role",
+        "author",
+        "--password-stdin",
+    ];
+    let (ok, out, err) = warraq(&add, Some(&format!("{PASSWORD}\n"))).await;
+    assert!(ok, "{out}{err}");
+    // Added while the server runs, and usable at once.
+    sign_in(&site, "cli@news.example").await;
+    let (ok, _, err) = warraq(&add, Some(&format!("{PASSWORD}\n"))).await;
+    assert!(
+        !ok && err.contains("already"),
+        "a second account with that e-mail: {err}"
+    );
+    let (ok, _, err) = warraq(
+        &[
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--email",
+            "short@news.example",
+            "--name",
+            "x",
+            "--role",
+            "author",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    )
+    .await;
+    assert!(!ok && err.contains("password"), "{err}");
+    let (ok, out, _) = warraq(&["user", "list", "--database", &db], None).await;
+    assert!(
+        ok && out.contains("cli@news.example") && out.contains("author"),
+        "{out}"
+    );
+
+    let create = [
+        "token",
+        "create",
+        "--database",
+        &db,
+        "--user",
+        "cli@news.example",
+        "--name",
+        "script",
+    ];
+    let (ok, out, err) = warraq(&create, None).await;
+    assert!(ok, "{err}");
+    let token = out.lines().last().unwrap().trim().to_string();
+    assert!(
+        token.starts_with("wq_") && !token.contains(' '),
+        "alone on the last line: {out}"
+    );
+    let (status, a) = api(
+        &site,
+        "POST",
+        "/api/v1/articles",
+        Some(&token),
+        Some(&draft("من سطر الأوامر")),
+    )
+    .await;
+    assert_eq!(status, 201, "{a}");
+    let (ok, out, _) = warraq(
+        &[
+            "token",
+            "list",
+            "--database",
+            &db,
+            "--user",
+            "cli@news.example",
+        ],
+        None,
+    )
+    .await;
+    assert!(
+        ok && out.contains("script") && !out.contains(&token),
+        "listed, never shown again: {out}"
+    );
+    let (ok, _, err) = warraq(
+        &[
+            "token",
+            "revoke",
+            "--database",
+            &db,
+            "--user",
+            "cli@news.example",
+            "--name",
+            "script",
+        ],
+        None,
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (status, _) = api(
+        &site,
+        "GET",
+        "/api/v1/articles?status=draft",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "revoked");
+
+    // Roles from the command line take effect at once too.
+    let (ok, _, err) = warraq(
+        &[
+            "user",
+            "set-role",
+            "--database",
+            &db,
+            "--email",
+            "cli@news.example",
+            "--role",
+            "contributor",
+        ],
+        None,
+    )
+    .await;
+    assert!(ok, "{err}");
+    let user = site
+        .store
+        .user_by_email("cli@news.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, Role::Contributor);
+    let (ok, _, err) = warraq(
+        &[
+            "user",
+            "disable",
+            "--database",
+            &db,
+            "--email",
+            "cli@news.example",
+        ],
+        None,
+    )
+    .await;
+    assert!(ok, "{err}");
+    let r = post_login(&site, "cli@news.example", PASSWORD, None).await;
+    assert_eq!(r.status(), 401, "disabled");
+    site.stop().await;
+}

@@ -609,11 +609,15 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       assert.equal(codes.length, 10, `enrol: ${codes.length} recovery codes shown`);
       for (const c of codes) assert.match(c.trim(), /^[a-z0-9]{5}-[a-z0-9]{5}$/, `enrol: recovery code ${JSON.stringify(c)}`);
       assert.equal(new Set(codes).size, codes.length, 'enrol: recovery codes repeat');
-      // Set up: the rest of the back office opens (the account page, now with the navigation).
-      await assertNav(page, 'enrol done', { admin: true });
+      // Set up: the codes stay on the enrolment page until the admin goes on,
+      // and then the rest of the back office opens, with the navigation.
       await screenshot(page, 'admin-recovery.png');
       await assertNoHorizontalOverflow(page, 'enrol done');
       await assertNoNullWords(page, 'enrol done');
+      const onward = page.locator('main a[href="/admin/"]', { hasText: AR.enrol_continue });
+      await assertUsable(page, onward, 'enrol done');
+      await Promise.all([page.waitForURL(`${base}/admin/`), onward.click()]);
+      await assertNav(page, 'enrol done', { admin: true });
       assertNoProblems(problems, 'enrolment');
     } finally {
       await page.close();

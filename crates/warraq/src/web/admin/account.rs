@@ -30,6 +30,9 @@ struct Once {
     new_token: Option<String>,
     flash: Option<String>,
     error: Option<String>,
+    /// Set up because the config required it: stay on the enrolment page,
+    /// which leads on to the dashboard.
+    enrolled: bool,
 }
 
 async fn account_page(app: &AppState, staff: &Staff, once: Once, status: StatusCode) -> Answer {
@@ -60,7 +63,11 @@ async fn account_page(app: &AppState, staff: &Staff, once: Once, status: StatusC
         None
     };
     let enrol = must_enrol(app, staff);
-    let template = if enrol { "enrol.html" } else { "account.html" };
+    let template = if enrol || once.enrolled {
+        "enrol.html"
+    } else {
+        "account.html"
+    };
     let html = render(
         app,
         Some(staff),
@@ -250,8 +257,10 @@ pub async fn totp_confirm(
         .use_totp_step(staff.user.id, step)
         .await
         .map_err(|e| fail(e.into()))?;
+    let enrolled = must_enrol(&app, &staff);
     staff.user.totp = true;
     let once = Once {
+        enrolled,
         recovery_codes: Some(codes),
         flash: Some(app.admin_theme.text(lang, "totp_enabled_msg")),
         ..Once::default()

@@ -127,11 +127,13 @@ fn actions(staff: &Staff, article: Option<&StaffArticle>) -> Vec<&'static str> {
 }
 
 /// What the form shows: the article as stored, or as just sent back.
+/// `byline` is the user's own, ticked on a new article.
 fn form_article(
     app: &AppState,
     staff: &Staff,
     a: Option<&StaffArticle>,
     sent: Option<&ArticleInput>,
+    byline: Option<String>,
 ) -> Value {
     let tz = jiff::tz::TimeZone::get(&app.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let local = |t: jiff::Timestamp| {
@@ -156,7 +158,10 @@ fn form_article(
         sections => sent.and_then(|s| s.sections.clone())
             .unwrap_or_else(|| stored.map(|s| s.sections.iter().map(|x| x.slug.clone()).collect()).unwrap_or_default()),
         authors => sent.and_then(|s| s.authors.clone())
-            .unwrap_or_else(|| stored.map(|s| s.authors.iter().map(|x| x.slug.clone()).collect()).unwrap_or_default()),
+            .unwrap_or_else(|| match stored {
+                Some(s) => s.authors.iter().map(|x| x.slug.clone()).collect(),
+                None => byline.into_iter().collect(),
+            }),
         tags => sent.and_then(|s| s.tags.clone())
             .unwrap_or_else(|| stored.map(|s| s.tags.iter().map(|x| x.name.clone()).collect()).unwrap_or_default())
             .join("، "),
@@ -168,9 +173,9 @@ fn form_article(
             .unwrap_or_default(),
         revision => a.map(|s| s.revision),
         public_url => a.map(|s| public_url(app, s)).unwrap_or_default(),
-        cover_url => sent_cover.as_ref().map(|c| c.url.clone()).or(cover.as_ref().map(|c| c.url.clone())),
-        cover_alt => sent_cover.as_ref().map(|c| c.alt.clone()).or(cover.as_ref().map(|c| c.alt.clone())),
-        cover_caption => sent_cover.as_ref().map(|c| c.caption.clone()).or(cover.as_ref().map(|c| c.caption.clone())),
+        cover_url => sent_cover.as_ref().map(|c| c.url.clone()).or(cover.as_ref().map(|c| c.url.clone())).unwrap_or_default(),
+        cover_alt => sent_cover.as_ref().map(|c| c.alt.clone()).or(cover.as_ref().map(|c| c.alt.clone())).unwrap_or_default(),
+        cover_caption => sent_cover.as_ref().map(|c| c.caption.clone()).or(cover.as_ref().map(|c| c.caption.clone())).unwrap_or_default(),
     }
 }
 
@@ -213,22 +218,21 @@ async fn form_page(
                 .and_then(|l| l.parse().ok())
         })
         .unwrap_or(Lang::Ar);
-    let sections: Vec<Value> = app
-        .store
-        .sections(edition)
-        .await
-        .map_err(|e| fail(e.into()))?
-        .iter()
-        .map(|s| context! { slug => s.slug, name => s.name })
-        .collect();
-    let authors: Vec<Value> = app
-        .store
-        .all_authors(edition)
-        .await
-        .map_err(|e| fail(e.into()))?
-        .iter()
-        .map(|a| context! { slug => a.slug, name => a.name })
-        .collect();
+    let internal = |e: anyhow::Error| fail(e.into());
+    let byline = match staff.user.author_id {
+        Some(id) => app.store.author_slug(id).await.map_err(internal)?,
+        None => None,
+    };
+    let sections = app.store.sections(edition).await.map_err(internal)?;
+    let authors = app.store.all_authors(edition).await.map_err(internal)?;
+    let choices = |items: Vec<(&String, &String)>| -> Vec<Value> {
+        items
+            .into_iter()
+            .map(|(slug, name)| context! { slug => slug, name => name })
+            .collect()
+    };
+    let sections = choices(sections.iter().map(|s| (&s.slug, &s.name)).collect());
+    let authors = choices(authors.iter().map(|a| (&a.slug, &a.name)).collect());
     let langs: Vec<Value> = Lang::ALL
         .iter()
         .map(|l| context! { code => l.code(), label => app.admin_theme.text(lang, &format!("lang_{l}")) })
@@ -245,7 +249,7 @@ async fn form_page(
         "article.html",
         (title, if article.is_some() { "" } else { "new" }),
         context! {
-            article => form_article(app, staff, article, sent),
+            article => form_article(app, staff, article, sent, byline),
             all_sections => sections,
             all_authors => authors,
             langs => langs,
