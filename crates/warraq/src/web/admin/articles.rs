@@ -198,19 +198,26 @@ fn form_error(app: &AppState, lang: Lang, e: &FieldError) -> Value {
     context! { field => field, message => message }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the form shows besides the article: what was sent back, and what
+/// the save had to say.
+#[derive(Default)]
+struct Shown<'a> {
+    sent: Option<&'a ArticleInput>,
+    errors: Vec<FieldError>,
+    warnings: Vec<String>,
+    flash: Option<String>,
+}
+
 async fn form_page(
     app: &AppState,
     staff: &Staff,
     article: Option<&StaffArticle>,
-    sent: Option<&ArticleInput>,
-    errors: &[FieldError],
-    warnings: &[String],
-    flash: Option<String>,
+    shown: Shown<'_>,
     status: StatusCode,
 ) -> Answer {
     let fail = fail(app, staff);
     let lang = staff.user.lang;
+    let sent = shown.sent;
     let edition: Lang = article
         .map(|a| a.article.lang)
         .or_else(|| {
@@ -254,9 +261,9 @@ async fn form_page(
             all_authors => authors,
             langs => langs,
             actions => actions(staff, article),
-            errors => errors.iter().map(|e| form_error(app, lang, e)).collect::<Vec<_>>(),
-            warnings => warnings,
-            flash => flash,
+            errors => shown.errors.iter().map(|e| form_error(app, lang, e)).collect::<Vec<_>>(),
+            warnings => shown.warnings,
+            flash => shown.flash,
         },
     )
     .map_err(&fail)?;
@@ -264,7 +271,7 @@ async fn form_page(
 }
 
 pub async fn new(State(app): State<AppState>, Signed(staff): Signed) -> Answer {
-    form_page(&app, &staff, None, None, &[], &[], None, StatusCode::OK).await
+    form_page(&app, &staff, None, Shown::default(), StatusCode::OK).await
 }
 
 pub async fn edit(
@@ -279,18 +286,11 @@ pub async fn edit(
         .staff_article(&staff.user, id)
         .await
         .map_err(|e| fail(e.into()))?;
-    let message = flash(&app, staff.user.lang, q.done.as_deref());
-    form_page(
-        &app,
-        &staff,
-        Some(&article),
-        None,
-        &[],
-        &[],
-        message,
-        StatusCode::OK,
-    )
-    .await
+    let shown = Shown {
+        flash: flash(&app, staff.user.lang, q.done.as_deref()),
+        ..Shown::default()
+    };
+    form_page(&app, &staff, Some(&article), shown, StatusCode::OK).await
 }
 
 /// The form's fields as a save: repeated `sections` and `authors`, tags
@@ -397,21 +397,24 @@ async fn save_form(
         Some(id) => app.staff_article(&staff.user, id).await.ok(),
         None => None,
     };
+    // Refused: the form again, with what was sent and why not.
+    let refused = |errors: Vec<FieldError>, status| {
+        let shown = Shown {
+            sent: Some(&input),
+            errors,
+            ..Shown::default()
+        };
+        form_page(app, staff, stored.as_ref(), shown, status)
+    };
     match result {
         Ok(_) if action == "delete" => Ok(done("/admin/", "deleted")),
         Ok(saved) if !saved.warnings.is_empty() => {
-            let message = app.admin_theme.text(staff.user.lang, "saved");
-            form_page(
-                app,
-                staff,
-                Some(&saved.article),
-                None,
-                &[],
-                &saved.warnings,
-                Some(message),
-                StatusCode::OK,
-            )
-            .await
+            let shown = Shown {
+                flash: Some(app.admin_theme.text(staff.user.lang, "saved")),
+                warnings: saved.warnings.clone(),
+                ..Shown::default()
+            };
+            form_page(app, staff, Some(&saved.article), shown, StatusCode::OK).await
         }
         Ok(saved) => {
             let what = if id.is_none() { "created" } else { "saved" };
@@ -420,36 +423,14 @@ async fn save_form(
                 what,
             ))
         }
-        Err(EditError::Invalid(errors)) => {
-            form_page(
-                app,
-                staff,
-                stored.as_ref(),
-                Some(&input),
-                &errors,
-                &[],
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Err(EditError::Invalid(errors)) => refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(EditError::Conflict { current }) => {
-            let errors = [FieldError {
+            let stale = FieldError {
                 field: "revision".into(),
                 code: "stale",
                 message: format!("saved meanwhile (revision {current})"),
-            }];
-            form_page(
-                app,
-                staff,
-                stored.as_ref(),
-                Some(&input),
-                &errors,
-                &[],
-                None,
-                StatusCode::CONFLICT,
-            )
-            .await
+            };
+            refused(vec![stale], StatusCode::CONFLICT).await
         }
         Err(e) => Err(fail(Failure::from(e))),
     }
