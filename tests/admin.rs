@@ -64,6 +64,12 @@ async fn add_user(site: &TestSite, email: &str, role: Role) -> User {
     add_user_as(site, email, email, role, Byline::None).await
 }
 
+/// A new account's API token: for tests that act only through the API.
+async fn token_of_new(site: &TestSite, email: &str, role: Role) -> String {
+    let user = add_user(site, email, role).await;
+    token_for(site, &user).await
+}
+
 async fn token_for(site: &TestSite, user: &User) -> String {
     people::create_token(&site.store, user, "tests", &Actor::command_line())
         .await
@@ -646,10 +652,8 @@ async fn act_by_form(
 async fn permission_matrix(backend: Backend, channel: Channel) {
     let site = TestSite::demo(backend).await;
     // The editor who looks at each article before and after.
-    let checker = add_user(&site, "checker@news.example", Role::Editor).await;
-    let checker = token_for(&site, &checker).await;
-    let other = add_user(&site, "other@news.example", Role::Author).await;
-    let other = token_for(&site, &other).await;
+    let checker = token_of_new(&site, "checker@news.example", Role::Editor).await;
+    let other = token_of_new(&site, "other@news.example", Role::Author).await;
     let mut wrong = Vec::new();
     for (column, role) in Role::ALL.into_iter().enumerate() {
         let email = format!("{role}@news.example");
@@ -788,10 +792,8 @@ async fn permissions_through_the_forms(backend: Backend) {
 
 async fn write_api_answers(backend: Backend) {
     let site = TestSite::demo(backend).await;
-    let author = add_user(&site, "author@news.example", Role::Author).await;
-    let token = token_for(&site, &author).await;
-    let contributor = add_user(&site, "contributor@news.example", Role::Contributor).await;
-    let contributor = token_for(&site, &contributor).await;
+    let token = token_of_new(&site, "author@news.example", Role::Author).await;
+    let contributor = token_of_new(&site, "contributor@news.example", Role::Contributor).await;
 
     // 201 with the article, its status, revision and the text pipeline's
     // warnings; the slug comes from the Arabic headline, in Arabic.
@@ -1161,7 +1163,7 @@ async fn csrf_is_required_with_a_session(backend: Backend) {
     let site = TestSite::demo(backend).await;
     let editor = add_user(&site, "editor@news.example", Role::Editor).await;
     let token = token_for(&site, &editor).await;
-    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
+    add_user(&site, "admin@news.example", Role::Admin).await;
     let me = sign_in(&site, "editor@news.example").await;
     let someone = sign_in(&site, "admin@news.example").await;
     let id = create(&site, &token, &draft("مقال محمي")).await;
@@ -1236,7 +1238,6 @@ async fn csrf_is_required_with_a_session(backend: Backend) {
         assert_eq!(r.status(), 403, "{p}");
     }
     assert!(me.works(&site).await, "the forged sign-out did nothing");
-    let _ = admin;
 
     // JSON with a session: the token goes in X-CSRF-Token.
     let send = |csrf: Option<String>, headline: &'static str| {
@@ -1452,9 +1453,8 @@ async fn sign_in_is_throttled(backend: Backend) {
 
 async fn unknown_emails_look_like_wrong_passwords(backend: Backend) {
     let site = TestSite::demo(backend).await;
-    let rania = add_user(&site, "rania@news.example", Role::Author).await;
-    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
-    let _ = admin;
+    add_user(&site, "rania@news.example", Role::Author).await;
+    add_user(&site, "admin@news.example", Role::Admin).await;
     // A disabled account answers like the others too.
     let karim = add_user(&site, "karim@news.example", Role::Author).await;
     site.store
@@ -1482,7 +1482,6 @@ async fn unknown_emails_look_like_wrong_passwords(backend: Backend) {
     assert!(!pages[0].1 && pages[0].2 && !pages[0].3);
     assert_eq!(pages[0], pages[1], "unknown e-mail ≠ wrong password");
     assert_eq!(pages[0], pages[2], "disabled account ≠ wrong password");
-    let _ = rania;
     site.stop().await;
 }
 
@@ -1629,8 +1628,7 @@ fn feed_html(xml: &str) -> Vec<String> {
 
 async fn stored_xss_comes_back_inert(backend: Backend) {
     let site = TestSite::demo(backend).await;
-    let admin = add_user(&site, "admin@news.example", Role::Admin).await;
-    let _ = admin;
+    add_user(&site, "admin@news.example", Role::Admin).await;
     // A byline whose name is a script, and an article under it with a
     // script in every field.
     let writer = add_user_as(
@@ -1790,10 +1788,8 @@ async fn stored_xss_comes_back_inert(backend: Backend) {
 
 async fn sql_in_filters_is_just_text(backend: Backend) {
     let site = TestSite::demo(backend).await;
-    let contributor = add_user(&site, "c@news.example", Role::Contributor).await;
-    let token = token_for(&site, &contributor).await;
-    let other = add_user(&site, "other@news.example", Role::Contributor).await;
-    let other = token_for(&site, &other).await;
+    let token = token_of_new(&site, "c@news.example", Role::Contributor).await;
+    let other = token_of_new(&site, "other@news.example", Role::Contributor).await;
     let secret = "مسودة-سرية-7391";
     create(&site, &other, &draft(secret)).await;
     let admin = add_user(&site, "admin@news.example", Role::Admin).await;

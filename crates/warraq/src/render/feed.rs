@@ -66,10 +66,12 @@ pub fn rss(channel: &Channel<'_>, items: &[(Article, String)], views: &Views) ->
         for section in &a.sections {
             let _ = writeln!(out, "<category>{}</category>", escape_html(&section.name));
         }
+        // Readers take a description as HTML once the XML is read: the
+        // standfirst is text, so it is escaped as HTML and then as XML.
         let _ = writeln!(
             out,
             "<description>{}</description>",
-            escape_html(&a.standfirst)
+            escape_html(&escape_html(&a.standfirst))
         );
         // The body as readers get it, escaped rather than in CDATA, so no
         // body can end the section early.

@@ -171,7 +171,7 @@ fn unsafe_method(m: &Method) -> bool {
 /// need none: a browser never adds one by itself. The body is read here
 /// (up to [`STAFF_BODY_LIMIT`]) and handed on untouched.
 pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
+    let path = req.uri().path().to_string();
     let staff_path = path.starts_with("/admin/") || path == "/admin" || path.starts_with("/api/");
     if !unsafe_method(req.method())
         || !staff_path
@@ -179,25 +179,36 @@ pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -
     {
         return next.run(req).await;
     }
-    let expected = match session_of(&app, req.headers()).await {
-        Ok(Some(session)) => Some(session.csrf),
-        Ok(None) if path.starts_with("/admin/login") => {
-            cookie(req.headers(), LOGIN_COOKIE).map(str::to_string)
-        }
+    // The sign-in form has no session yet (or one it replaces): its token
+    // is in its own cookie.
+    let session = match session_of(&app, req.headers()).await {
+        Ok(s) => s,
+        Err(f) => return f.into_response(),
+    };
+    let expected = if path == "/admin/login" {
+        cookie(req.headers(), LOGIN_COOKIE).map(str::to_string)
+    } else if let Some(s) = &session {
+        Some(s.csrf.clone())
+    } else {
         // No session: nothing a forged request could act as; the handler
         // answers 401.
-        Ok(None) => return next.run(req).await,
-        Err(f) => return f.into_response(),
+        return next.run(req).await;
+    };
+    let refuse = |failure: Failure| -> Response {
+        if path.starts_with("/api/") {
+            failure.json()
+        } else {
+            super::admin::refusal(&app, session.as_ref().map(|s| s.user.lang), failure)
+        }
     };
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, STAFF_BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            return Failure::BadRequest(format!(
+            return refuse(Failure::BadRequest(format!(
                 "the request body is larger than {} MB",
                 STAFF_BODY_LIMIT / (1024 * 1024)
-            ))
-            .into_response()
+            )))
         }
     };
     let given = parts
@@ -209,10 +220,9 @@ pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -
     let ok =
         matches!((&expected, &given), (Some(e), Some(g)) if !e.is_empty() && same_secret(e, g));
     if !ok {
-        return Failure::Forbidden(
+        return refuse(Failure::Forbidden(
             "the request lacks this session's CSRF token (reload the page and try again)".into(),
-        )
-        .into_response();
+        ));
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await

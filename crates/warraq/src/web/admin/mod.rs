@@ -221,9 +221,40 @@ fn error_page(app: &AppState, staff: Option<&Staff>, failure: Failure) -> Respon
     }
 }
 
+/// A request refused before any handler (a missing CSRF token, a body too
+/// large), as the back office's error page in `lang` (Arabic when nobody
+/// is signed in).
+pub fn refusal(app: &AppState, lang: Option<Lang>, failure: Failure) -> Response {
+    let lang = lang.unwrap_or(Lang::Ar);
+    let failure = match failure {
+        Failure::Forbidden(_) => Failure::Forbidden(app.admin_theme.text(lang, "csrf_failed")),
+        other => other,
+    };
+    let t = |k: &str| app.admin_theme.text(lang, k);
+    let status = match &failure {
+        Failure::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let message = other_message(&failure);
+    match render(
+        app,
+        None,
+        lang,
+        "error.html",
+        ("error_title", ""),
+        context! { heading => t("forbidden"), message => message },
+    ) {
+        Ok(html) => private(with_status(status, html)),
+        Err(_) => (status, message).into_response(),
+    }
+}
+
 fn other_message(f: &Failure) -> String {
     match f {
-        Failure::BadRequest(m) | Failure::Unauthorized(m) | Failure::TooMany(m, _) => m.clone(),
+        Failure::BadRequest(m)
+        | Failure::Unauthorized(m)
+        | Failure::Forbidden(m)
+        | Failure::TooMany(m, _) => m.clone(),
         Failure::Conflict(m, _) => m.clone(),
         Failure::Invalid(fields) => fields
             .iter()
