@@ -11,7 +11,7 @@ use super::read::{
     AUTHOR_COLUMNS,
 };
 use super::write::{put_author, write_article, Links};
-use super::{now, Store};
+use super::{now, Backend, Store};
 use crate::model::{
     Actor, Article, AuditAction, Author, AuthorProfile, Lang, NewArticle, NewAuthor, Stage, Status,
 };
@@ -105,59 +105,13 @@ impl Store {
 
     /// A page of articles in any status, newest first.
     pub async fn staff_articles(&self, q: &StaffQuery) -> anyhow::Result<Page<StaffArticle>> {
-        let mut conditions = Vec::new();
-        let mut binds: Vec<Bind> = Vec::new();
-        let param = |binds: &mut Vec<Bind>, b: Bind| {
-            binds.push(b);
-            format!("${}", binds.len())
-        };
-        match q.stage {
-            Some(stage) => {
-                let p = param(&mut binds, Bind::Text(stage.status().as_str().into()));
-                conditions.push(format!("a.status = {p}"));
-                match stage {
-                    Stage::Scheduled => {
-                        let p = param(&mut binds, Bind::Int(now()));
-                        conditions.push(format!("a.published_at > {p}"));
-                    }
-                    Stage::Published => {
-                        let p = param(&mut binds, Bind::Int(now()));
-                        conditions.push(format!("a.published_at <= {p}"));
-                    }
-                    _ => {}
-                }
-            }
-            // Everything but the trash, unless asked for.
-            None => conditions.push("a.status <> 'trash'".into()),
-        }
-        if let Some(lang) = q.lang {
-            let p = param(&mut binds, Bind::Text(lang.code().into()));
-            conditions.push(format!("a.lang = {p}"));
-        }
-        if let Some((user, author)) = q.own {
-            let u = param(&mut binds, Bind::Int(user));
-            let a = param(&mut binds, Bind::Int(author.unwrap_or(-1)));
-            conditions.push(format!(
-                "(a.owner_id = {u} OR EXISTS (SELECT 1 FROM article_authors w \
-                 WHERE w.article_id = a.id AND w.author_id = {a}))"
-            ));
-        }
-        let condition = conditions.join(" AND ");
+        let (condition, binds) = staff_condition(q, now());
         let count = format!("SELECT COUNT(*) AS n FROM articles a WHERE {condition}");
         let total: i64 = bind_all(&count, &binds)
             .fetch_one(&self.pool)
             .await?
             .try_get("n")?;
-        let per_page = q.per_page.max(1);
-        let offset = (q.page.max(1) as u64 - 1) * per_page as u64;
-        let sql = article_sql(
-            self.backend,
-            ARTICLE_COLUMNS,
-            "",
-            &condition,
-            STAFF_COLUMNS,
-            &format!("ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {offset}"),
-        );
+        let sql = staff_list_sql(self.backend, &condition, q);
         let rows = bind_all(&sql, &binds).fetch_all(&self.pool).await?;
         let items = rows
             .iter()
@@ -166,13 +120,11 @@ impl Store {
         Ok(Page {
             items,
             page: q.page.max(1),
-            per_page,
+            per_page: q.per_page.max(1),
             total: total as u64,
         })
     }
 
-    /// Every byline, named in `lang`, by name: what an article's authors
-    /// are chosen from.
     pub async fn all_authors(&self, lang: Lang) -> anyhow::Result<Vec<Author>> {
         let rows = sqlx::query(&format!(
             "SELECT {AUTHOR_COLUMNS} FROM authors au {} ORDER BY name, au.id",
@@ -305,9 +257,65 @@ impl Store {
     }
 }
 
-enum Bind {
+pub(super) enum Bind {
     Int(i64),
     Text(String),
+}
+
+/// The `WHERE` of a back-office list, and the values it binds in order.
+pub(super) fn staff_condition(q: &StaffQuery, now: i64) -> (String, Vec<Bind>) {
+    let mut conditions = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let param = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    match q.stage {
+        Some(stage) => {
+            let p = param(&mut binds, Bind::Text(stage.status().as_str().into()));
+            conditions.push(format!("a.status = {p}"));
+            match stage {
+                Stage::Scheduled => {
+                    let p = param(&mut binds, Bind::Int(now));
+                    conditions.push(format!("a.published_at > {p}"));
+                }
+                Stage::Published => {
+                    let p = param(&mut binds, Bind::Int(now));
+                    conditions.push(format!("a.published_at <= {p}"));
+                }
+                _ => {}
+            }
+        }
+        // Everything but the trash, unless asked for.
+        None => conditions.push("a.status <> 'trash'".into()),
+    }
+    if let Some(lang) = q.lang {
+        let p = param(&mut binds, Bind::Text(lang.code().into()));
+        conditions.push(format!("a.lang = {p}"));
+    }
+    if let Some((user, author)) = q.own {
+        let u = param(&mut binds, Bind::Int(user));
+        let a = param(&mut binds, Bind::Int(author.unwrap_or(-1)));
+        conditions.push(format!(
+            "(a.owner_id = {u} OR EXISTS (SELECT 1 FROM article_authors w \
+             WHERE w.article_id = a.id AND w.author_id = {a}))"
+        ));
+    }
+    (conditions.join(" AND "), binds)
+}
+
+/// One page of a back-office list under `condition`.
+pub(super) fn staff_list_sql(backend: Backend, condition: &str, q: &StaffQuery) -> String {
+    let per_page = q.per_page.max(1);
+    let offset = (q.page.max(1) as u64 - 1) * per_page as u64;
+    article_sql(
+        backend,
+        ARTICLE_COLUMNS,
+        "",
+        condition,
+        STAFF_COLUMNS,
+        &format!("ORDER BY a.published_at DESC, a.id DESC LIMIT {per_page} OFFSET {offset}"),
+    )
 }
 
 fn bind_all<'q>(

@@ -6,12 +6,21 @@
 
 use sqlx::Row;
 
+use super::editing::{staff_condition, staff_list_sql, Bind as StaffBind, StaffQuery};
 use super::read::{
     article_sql, list_source, list_sql, ArticleFilter, ARTICLE_COLUMNS, CARD_COLUMNS,
 };
 use super::related::related_cards_sql;
 use super::{Backend, Store};
-use crate::model::Lang;
+use crate::model::{Lang, Stage};
+
+fn staff_page() -> StaffQuery {
+    StaffQuery {
+        page: 1,
+        per_page: 10,
+        ..StaffQuery::default()
+    }
+}
 
 /// A value bound to a query whose plan is asked for.
 #[derive(Clone, Copy)]
@@ -98,6 +107,55 @@ fn main_queries(backend: Backend) -> Vec<MainQuery> {
             true,
         ),
     ];
+    // The back office's lists: a dashboard's drafts of one writer, the
+    // newsroom's scheduled and published articles.
+    for (what, query) in [
+        (
+            "my drafts",
+            StaffQuery {
+                stage: Some(Stage::Draft),
+                own: Some((1, Some(1))),
+                ..staff_page()
+            },
+        ),
+        (
+            "scheduled",
+            StaffQuery {
+                stage: Some(Stage::Scheduled),
+                ..staff_page()
+            },
+        ),
+        (
+            "recently published",
+            StaffQuery {
+                stage: Some(Stage::Published),
+                ..staff_page()
+            },
+        ),
+    ] {
+        let (condition, staff_binds) = staff_condition(&query, 1_800_000_000);
+        let binds: Vec<Bind> = staff_binds
+            .into_iter()
+            .map(|b| match b {
+                StaffBind::Int(i) => Bind::Int(i),
+                StaffBind::Text(t) => Bind::Text(Box::leak(t.into_boxed_str())),
+            })
+            .collect();
+        queries.push(q(
+            &format!("back office: {what}"),
+            staff_list_sql(backend, &condition, &query),
+            binds.clone(),
+            // Walks the status index; only each article's bylines, sections
+            // and tags are sorted, as for every article read.
+            true,
+        ));
+        queries.push(q(
+            &format!("back office: {what}, total"),
+            format!("SELECT COUNT(*) AS n FROM articles a WHERE {condition}"),
+            binds,
+            false,
+        ));
+    }
     for filter in [
         ArticleFilter::All,
         ArticleFilter::Section(1),
