@@ -8,6 +8,8 @@
 // newsroom on a fresh SQLite file and `[admin] require_second_factor = true`, drives
 // Debian's /usr/bin/chromium through playwright-core (no downloaded browsers), and
 // saves full-page screenshots to target/browser/admin-*.png.
+// The server, the browser contexts and the checks made on every page are in
+// harness.mjs, shared with the other files here.
 //
 // Env: WARRAQ_BIN   path to the warraq binary (default target/debug/warraq,
 //                   relative paths are taken from the repo root)
@@ -18,32 +20,29 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  ROOT,
+  VIEWPORT,
+  assertDirection,
+  assertNoHorizontalOverflow,
+  assertNoProblems,
+  cleanUp,
+  goto,
+  launch,
+  openPage,
+  platformFonts,
+  run,
+  screenshot,
+  settle,
+  startServer,
+} from './harness.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const WARRAQ_BIN = path.resolve(ROOT, process.env.WARRAQ_BIN || 'target/debug/warraq');
-const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'target', 'browser');
-const VIEWPORT = { width: 390, height: 844 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SERVER_START_TIMEOUT_MS = 60_000;
 // A slow two-core machine: argon2 on every sign-in, a debug build.
 const ACTION_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 120_000;
@@ -76,8 +75,6 @@ const AR = (() => {
 
 let tmp; // temp dir holding the SQLite file, the config and the browser profile
 let dbUrl;
-let server; // child process
-let serverLog = '';
 let base; // http://127.0.0.1:PORT
 let browser; // persistent context: one browser, one cookie jar, used by both people in turn
 
@@ -115,184 +112,18 @@ function totpAt(key, step, digits = 6) {
 }
 
 // ---------------------------------------------------------------------------
-// server
-
-function run(args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WARRAQ_BIN, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`warraq ${args.join(' ')} exited with ${code}\n${out}`)),
-    );
-    child.stdin.end(input ?? '');
-  });
-}
-
-function startServer(configPath) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      WARRAQ_BIN,
-      ['serve', '--demo', '--database', dbUrl, '--listen', '127.0.0.1:0', '--config', configPath],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    let stdout = '';
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`warraq did not print its address within ${SERVER_START_TIMEOUT_MS} ms\n${serverLog}`));
-    }, SERVER_START_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      stdout += chunk;
-      const m = stdout.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      serverLog += chunk;
-    });
-    child.on('error', (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${WARRAQ_BIN}: ${err.message}`));
-    });
-    child.on('exit', (code, signal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`warraq exited (code ${code}, signal ${signal}) before listening\n${serverLog}`));
-    });
-  });
-}
-
-// If the test process dies some other way, do not leave the server behind.
-process.once('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
-  });
-}
-
-async function stopServer() {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-// ---------------------------------------------------------------------------
 // browser
 
-const PHONE_UA =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
-
-async function launch(name) {
-  const userDataDir = await mkdtemp(path.join(tmp, `profile-${name}-`));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_BIN,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-    userAgent: PHONE_UA,
-    locale: 'ar',
-  });
-  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
-  // Every request leaves through here: anything not aimed at our own server is
-  // recorded and refused, and the test that made it fails.
-  context.offsite = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' && url.port === new URL(base).port) return route.continue();
-    context.offsite.push(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  return context;
+// The back office is Arabic throughout: the markup says rtl (<html dir>), not only
+// the style sheet, and so does <main>.
+async function assertRtl(page, where) {
+  await assertDirection(page, 'ar', 'rtl', where, { attribute: true, main: true });
 }
 
-// Opens a page and records what went wrong on it: console errors, uncaught
-// exceptions, failed requests, HTTP errors, requests that left the test server.
-async function openPage(context) {
-  const page = await context.newPage();
-  const problems = { console: [], pageErrors: [], failed: [], httpErrors: [] };
-  const offsiteBefore = context.offsite.length;
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const loc = msg.location();
-      problems.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-    }
-  });
-  page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
-  page.on('requestfailed', (req) => problems.failed.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) {
-      problems.httpErrors.push(`${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
-    }
-  });
-  problems.offsite = () => context.offsite.slice(offsiteBefore);
-  return { page, problems };
-}
-
-// `expected` lists HTTP errors the test itself provoked ("401 POST /admin/login/totp"),
-// each allowed once; Chromium's console line about such a document is allowed with it.
-function assertNoProblems(problems, where, expected = []) {
-  const httpErrors = [...problems.httpErrors];
-  let consoleErrors = [...problems.console];
-  for (const e of expected) {
-    const i = httpErrors.indexOf(e);
-    assert.ok(i >= 0, `${where}: expected an HTTP ${e}, saw ${JSON.stringify(problems.httpErrors)}`);
-    httpErrors.splice(i, 1);
-    const status = e.split(' ')[0];
-    const j = consoleErrors.findIndex((c) => c.startsWith(`Failed to load resource: the server responded with a status of ${status}`));
-    if (j >= 0) consoleErrors.splice(j, 1);
-  }
-  const found = {
-    'requests to hosts other than the test server': problems.offsite(),
-    'console errors': consoleErrors,
-    'uncaught page errors': problems.pageErrors,
-    'failed requests': problems.failed,
-    'HTTP error responses': httpErrors,
-  };
-  const lines = Object.entries(found)
-    .filter(([, list]) => list.length > 0)
-    .map(([what, list]) => `  ${what}:\n${list.map((x) => `    ${x}`).join('\n')}`);
-  if (httpErrors.some((e) => e.startsWith('5'))) lines.push(`  server log (tail):\n${serverLog.slice(-3000)}`);
-  assert.ok(lines.length === 0, `${where}:\n${lines.join('\n')}`);
-}
-
-async function settle(page) {
-  await page.waitForLoadState('load');
-  // Let fonts and late layout settle before measuring.
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-}
-
-async function goto(page, url, status = 200) {
-  const res = await page.goto(url, { waitUntil: 'load' });
-  assert.ok(res, `no response for ${url}`);
-  assert.equal(res.status(), status, `GET ${url}`);
-  await settle(page);
-  return res;
+// assertUsable and the dashboard's own check measure against VIEWPORT.width, so
+// every page is checked to have it.
+async function assertFits(page, where) {
+  await assertNoHorizontalOverflow(page, where, { width: VIEWPORT.width });
 }
 
 // The requests a navigation went through: ["POST /admin/login 303", "GET /admin/ 200"].
@@ -328,70 +159,6 @@ async function submit(page, button, { path: expectPath, status = 200, where }) {
 function snippet(html) {
   const main = html.match(/<main[\s\S]*?<\/main>/)?.[0] ?? html;
   return main.replace(/\s+/g, ' ').slice(0, 1500);
-}
-
-async function assertDirection(page, where) {
-  const got = await page.evaluate(() => ({
-    lang: document.documentElement.getAttribute('lang'),
-    dir: document.documentElement.getAttribute('dir'),
-    html: getComputedStyle(document.documentElement).direction,
-    body: getComputedStyle(document.body).direction,
-    main: document.querySelector('main') && getComputedStyle(document.querySelector('main')).direction,
-  }));
-  assert.equal(got.lang, 'ar', `${where}: <html lang>`);
-  assert.equal(got.dir, 'rtl', `${where}: <html dir>`);
-  assert.equal(got.html, 'rtl', `${where}: computed direction of <html>`);
-  assert.equal(got.body, 'rtl', `${where}: computed direction of <body>`);
-  assert.equal(got.main, 'rtl', `${where}: computed direction of <main>`);
-}
-
-// Fails when the page scrolls sideways, naming the elements that stick out the
-// furthest (in rtl they stick out on the left, so both edges are measured).
-async function assertNoHorizontalOverflow(page, where) {
-  const r = await page.evaluate(() => {
-    const vw = window.innerWidth;
-    const rtl = getComputedStyle(document.documentElement).direction === 'rtl';
-    const describe = (el) => {
-      let s = el.tagName.toLowerCase();
-      if (el.id) s += `#${el.id}`;
-      if (el.classList.length) s += `.${[...el.classList].join('.')}`;
-      const parent = el.parentElement;
-      if (parent && parent !== document.body && parent !== document.documentElement) {
-        let p = parent.tagName.toLowerCase();
-        if (parent.classList.length) p += `.${[...parent.classList].join('.')}`;
-        s = `${p} > ${s}`;
-      }
-      const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
-      return text ? `${s} "${text}"` : s;
-    };
-    const offenders = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 && b.height === 0) continue;
-      // Content inside a scroll container does not widen the page.
-      let clipped = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (getComputedStyle(p).overflowX !== 'visible') {
-          clipped = true;
-          break;
-        }
-      }
-      if (clipped) continue;
-      // Only the end side scrolls: overflow past the start edge (the right in rtl,
-      // e.g. an off-screen skip link) is unreachable, not a bug.
-      const over = rtl ? -b.left : b.right - vw;
-      if (over > 0.5) offenders.push({ over: Math.round(over), width: Math.round(b.width), what: describe(el) });
-    }
-    offenders.sort((a, b) => b.over - a.over || b.width - a.width);
-    return { vw, scrollWidth: document.documentElement.scrollWidth, offenders: offenders.slice(0, 5) };
-  });
-  assert.equal(r.vw, VIEWPORT.width, `${where}: viewport width`);
-  assert.ok(
-    r.scrollWidth <= r.vw,
-    `${where}: page is ${r.scrollWidth}px wide in a ${r.vw}px viewport; widest offenders:\n` +
-      (r.offenders.map((o) => `  ${o.what}: ${o.width}px wide, ${o.over}px past the edge`).join('\n') ||
-        '  (none found outside scroll containers)'),
-  );
 }
 
 // A template given a null renders it as the word "None"; nothing an editor sees or
@@ -437,22 +204,6 @@ async function assertUsable(page, locator, where) {
   return box;
 }
 
-// Which installed fonts Chromium actually used to draw an element's text.
-async function platformFonts(context, page, selector) {
-  const cdp = await context.newCDPSession(page);
-  try {
-    await cdp.send('DOM.enable');
-    await cdp.send('CSS.enable');
-    const { root } = await cdp.send('DOM.getDocument');
-    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
-    assert.ok(nodeId, `no ${selector} on ${page.url()}`);
-    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
-    return fonts;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 // The Arabic of `selector` is drawn with an Arabic font (fonts-noto-core), not boxes.
 async function assertArabicGlyphs(t, page, selector, where) {
   const text = (await page.locator(selector).first().innerText()).trim();
@@ -465,10 +216,6 @@ async function assertArabicGlyphs(t, page, selector, where) {
     `${where}: no Arabic font drew ${selector} (${names || 'no fonts'}); is fonts-noto-core installed?`,
   );
   return text;
-}
-
-async function screenshot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
 async function sessionCookie() {
@@ -515,29 +262,21 @@ async function assertNav(page, where, { admin }) {
 // ---------------------------------------------------------------------------
 
 before(async () => {
-  assert.ok(existsSync(WARRAQ_BIN), `warraq binary not found at ${WARRAQ_BIN} (cargo build, or set WARRAQ_BIN)`);
-  assert.ok(existsSync(CHROMIUM_BIN), `chromium not found at ${CHROMIUM_BIN} (apt-get install chromium fonts-noto-core)`);
   tmp = await mkdtemp(path.join(tmpdir(), 'warraq-admin-browser-'));
-  await mkdir(SHOTS, { recursive: true });
   dbUrl = `sqlite://${path.join(tmp, 'site.db')}`;
   const config = path.join(tmp, 'warraq.toml');
   await writeFile(config, '[admin]\nrequire_second_factor = true\n');
-  base = await startServer(config);
+  base = await startServer(dbUrl, ['--config', config]);
   // The first admin, from the command line, while the server runs.
   const added = await run(
     ['user', 'add', '--database', dbUrl, '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin', '--password-stdin'],
     `${ADMIN.password}\n`,
   );
   assert.match(added, /added rania@example\.com/, 'warraq user add');
-  browser = await launch('staff');
+  browser = await launch(tmp, 'staff', { server: base, timeout: ACTION_TIMEOUT_MS, locale: 'ar' });
 });
 
-after(async () => {
-  // Each step on its own so one failure does not leave the server running.
-  if (browser) await browser.close().catch((e) => console.error('closing chromium:', e));
-  await stopServer().catch((e) => console.error('stopping warraq:', e));
-  if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
-});
+after(() => cleanUp({ contexts: [browser], tmp }));
 
 describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () => {
   let key; // the admin's TOTP secret
@@ -555,27 +294,27 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
     const { page, problems } = await openPage(browser);
     try {
       await goto(page, `${base}/admin/login`);
-      await assertDirection(page, 'login');
+      await assertRtl(page, 'login');
       assert.equal(await page.locator('header nav').count(), 0, 'login: navigation shown before signing in');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.sign_in, 'login: heading');
       await assertArabicGlyphs(t, page, 'main h1', 'login');
       await assertUsable(page, page.locator('#email'), 'login');
       await assertUsable(page, page.locator('#password'), 'login');
       await screenshot(page, 'admin-login.png');
-      await assertNoHorizontalOverflow(page, 'login');
+      await assertFits(page, 'login');
       await assertNoNullWords(page, 'login');
 
       // require_second_factor: the password alone leads to the setup, nowhere else.
       const { chain } = await signIn(page, ADMIN, '/admin/account', 'login');
       t.diagnostic(`sign-in: ${chain.join(' → ')}`);
       assert.ok(await sessionCookie(), 'no session cookie after signing in');
-      await assertDirection(page, 'enrol');
+      await assertRtl(page, 'enrol');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.enrol_title, 'enrol: heading');
       assert.equal(await page.locator('header nav').count(), 0, 'enrol: navigation shown before the second factor is set up');
       // Anything else sends them back here.
       await goto(page, `${base}/admin/users`);
       assert.equal(new URL(page.url()).pathname, '/admin/account', '/admin/users before enrolling');
-      await assertNoHorizontalOverflow(page, 'enrol');
+      await assertFits(page, 'enrol');
       await assertNoNullWords(page, 'enrol');
 
       const setUp = page.locator('form[action="/admin/account/totp"] button[type="submit"]');
@@ -593,9 +332,9 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const uri = await page.locator('.totp-setup a[href^="otpauth://totp/"]').getAttribute('href');
       assert.match(uri, new RegExp(`[?&]secret=${secret}(&|$)`), `enrol: the otpauth link carries another secret: ${uri}`);
       key = base32Decode(secret);
-      await assertDirection(page, 'enrol setup');
+      await assertRtl(page, 'enrol setup');
       await screenshot(page, 'admin-enrol.png');
-      await assertNoHorizontalOverflow(page, 'enrol setup');
+      await assertFits(page, 'enrol setup');
       await assertNoNullWords(page, 'enrol setup');
 
       // The authenticator app's code, now.
@@ -612,7 +351,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       // Set up: the codes stay on the enrolment page until the admin goes on,
       // and then the rest of the back office opens, with the navigation.
       await screenshot(page, 'admin-recovery.png');
-      await assertNoHorizontalOverflow(page, 'enrol done');
+      await assertFits(page, 'enrol done');
       await assertNoNullWords(page, 'enrol done');
       const onward = page.locator('main a[href="/admin/"]', { hasText: AR.enrol_continue });
       await assertUsable(page, onward, 'enrol done');
@@ -634,14 +373,14 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       t.diagnostic(`cookies after sign-out: ${before}`);
 
       await signIn(page, ADMIN, '/admin/login/totp', 'sign-in again');
-      await assertDirection(page, 'totp');
+      await assertRtl(page, 'totp');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.totp_title, 'totp: heading');
       assert.equal(await page.locator('header nav').count(), 0, 'totp: navigation shown before the second step');
       const code = page.locator('form[action="/admin/login/totp"] #code');
       assert.equal(await code.getAttribute('autocomplete'), 'one-time-code', 'totp: autocomplete of the code field');
       await assertUsable(page, code, 'totp');
       await screenshot(page, 'admin-totp.png');
-      await assertNoHorizontalOverflow(page, 'totp');
+      await assertFits(page, 'totp');
       await assertNoNullWords(page, 'totp');
       // Half signed in is not signed in.
       await goto(page, `${base}/admin/`);
@@ -667,7 +406,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const { chain } = await submit(page, verify, { path: '/admin/', where: 'totp: fresh code' });
       t.diagnostic(`second step: ${chain.join(' → ')}`);
 
-      await assertDirection(page, 'admin dashboard');
+      await assertRtl(page, 'admin dashboard');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.dashboard, 'admin dashboard: heading');
       await assertNav(page, 'admin dashboard', { admin: true });
       assert.equal(await page.locator('header .who-name').innerText(), ADMIN.name, 'admin dashboard: who is signed in');
@@ -676,7 +415,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
         assert.equal(await h2.count(), 1, `admin dashboard: no ${k} heading`);
       }
       await screenshot(page, 'admin-dashboard.png');
-      await assertNoHorizontalOverflow(page, 'admin dashboard');
+      await assertFits(page, 'admin dashboard');
       await assertNoNullWords(page, 'admin dashboard');
       assertNoProblems(problems, 'admin sign-in with TOTP', ['401 POST /admin/login/totp']);
     } finally {
@@ -688,7 +427,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
     const { page, problems } = await openPage(browser);
     try {
       await goto(page, `${base}/admin/users`);
-      await assertDirection(page, 'users');
+      await assertRtl(page, 'users');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.users, 'users: heading');
       assert.equal(await page.locator('nav a[href="/admin/users"]').getAttribute('aria-current'), 'page', 'users: nav item not marked current');
       await page.locator('#nu-name').fill(AUTHOR.name);
@@ -718,7 +457,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertUsable(page, card.locator('button[value="role"]'), 'users list');
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'admin-users.png');
-      await assertNoHorizontalOverflow(page, 'users');
+      await assertFits(page, 'users');
       await assertNoNullWords(page, 'users');
       assertNoProblems(problems, 'users');
     } finally {
@@ -735,7 +474,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const { chain } = await signIn(page, AUTHOR, '/admin/', 'author sign-in');
       t.diagnostic(`author sign-in: ${chain.join(' → ')}`);
 
-      await assertDirection(page, 'author dashboard');
+      await assertRtl(page, 'author dashboard');
       const heading = await assertArabicGlyphs(t, page, 'main h1', 'author dashboard');
       assert.equal(heading, AR.dashboard, 'author dashboard: heading');
       await assertNav(page, 'author dashboard', { admin: false });
@@ -760,7 +499,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await screenshot(page, 'admin-author-dashboard.png');
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= VIEWPORT.width, `author dashboard: scrollWidth ${width} > ${VIEWPORT.width}`);
-      await assertNoHorizontalOverflow(page, 'author dashboard');
+      await assertFits(page, 'author dashboard');
       await assertNoNullWords(page, 'author dashboard');
       assertNoProblems(problems, 'author dashboard', ['403 GET /admin/users']);
     } finally {
@@ -807,14 +546,14 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       for (const id of ['#f-cover_url', '#f-cover_alt', '#f-cover_caption']) await page.locator(id).fill('');
       const publish = page.locator('.article-actions button[name="action"][value="publish"]');
       await submit(page, publish, { path: '/admin/articles', status: 422, where: 'article form: publish without standfirst' });
-      await assertDirection(page, 'refused article');
+      await assertRtl(page, 'refused article');
       assert.equal(await page.locator('#f-headline').inputValue(), ARTICLE.headline, 'refused article: the headline typed is kept');
       const items = await page.locator('main [role="alert"] li').allInnerTexts();
       t.diagnostic(`errors shown: ${JSON.stringify(items)}`);
       assert.ok(items.length >= 2, `refused article: ${items.length} errors listed: ${JSON.stringify(items)}`);
       const fields = await page.locator('main [role="alert"] li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       for (const f of ['#f-standfirst', '#f-sections']) assert.ok(fields.includes(f), `refused article: no error linking to ${f} (${fields})`);
-      await assertNoHorizontalOverflow(page, 'refused article');
+      await assertFits(page, 'refused article');
       const english = items.filter((i) => /[A-Za-z]{3,}/.test(i));
       assert.deepEqual(english, [], 'refused article: error messages in English in the Arabic back office');
       assertNoProblems(problems, 'refused article', ['422 POST /admin/articles']);
@@ -827,7 +566,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
     const { page, problems } = await openPage(browser);
     try {
       await goto(page, `${base}/admin/articles/new`);
-      await assertDirection(page, 'article form');
+      await assertRtl(page, 'article form');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.new_article, 'article form: heading');
       await page.locator('#f-lang').selectOption('ar');
       await page.locator('#f-headline').fill(ARTICLE.headline);
@@ -859,7 +598,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       );
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'admin-article-form.png');
-      await assertNoHorizontalOverflow(page, 'article form');
+      await assertFits(page, 'article form');
 
       await submit(page, publish, { path: /^\/admin\/articles\/\d+$/, where: 'article form: publish' });
       const saved = new URL(page.url());
@@ -872,7 +611,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertUsable(page, view, 'article saved');
       const publicUrl = new URL(await view.getAttribute('href'), page.url()).href;
       t.diagnostic(`article ${articleId}: ${decodeURI(publicUrl)}`);
-      await assertNoHorizontalOverflow(page, 'article saved');
+      await assertFits(page, 'article saved');
       // Saved again as it stands, the form must not turn into something else.
       const savedCover = {};
       for (const id of ['f-cover_url', 'f-cover_alt', 'f-cover_caption']) savedCover[id] = await page.locator(`#${id}`).inputValue();
@@ -895,7 +634,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       assert.ok(text.includes('بعجز أقل من المتوقع'), 'public article: the body is not shown');
       assert.equal(await page.locator('html').getAttribute('dir'), 'rtl', 'public article: <html dir>');
       await screenshot(page, 'admin-article-public.png');
-      await assertNoHorizontalOverflow(page, 'public article');
+      await assertFits(page, 'public article');
       assertNoProblems(problems, 'publishing');
       assert.deepEqual(
         savedCover,

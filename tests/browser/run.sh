@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser checks of the public site: installs what is missing, then runs
+# Browser checks of the site and the back office, and the check of the OpenAPI
+# document: installs what is missing, then runs
 # `node --test tests/browser/` from the repo root. Non-interactive (works with
 # CI=true and no stdin); exits non-zero when a check fails.
 #
@@ -23,7 +24,12 @@ if [ ! -x "$chromium_bin" ] || ! dpkg-query -W -f='${Status}' fonts-noto-core 2>
   $sudo apt-get install -y -qq chromium fonts-noto-core >/dev/null
 fi
 
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+# Every dependency in package.json, so that one added later is installed too.
+if ! (cd "$here" && node -e '
+  const fs = require("fs");
+  const deps = Object.keys(JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies);
+  process.exit(deps.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 0 : 1);
+'); then
   echo "browser tests: npm ci" >&2
   (cd "$here" && npm ci --silent --no-audit --no-fund)
 fi

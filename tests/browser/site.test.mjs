@@ -5,6 +5,8 @@
 // newsroom on a fresh SQLite file, drives Debian's /usr/bin/chromium through
 // playwright-core (no downloaded browsers), and saves full-page screenshots to
 // target/browser/.
+// The server, the browser contexts and the checks made on every page are in
+// harness.mjs, shared with the other files here.
 //
 // Env: WARRAQ_BIN   path to the warraq binary (default target/debug/warraq,
 //                   relative paths are taken from the repo root)
@@ -12,114 +14,27 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const WARRAQ_BIN = path.resolve(ROOT, process.env.WARRAQ_BIN || 'target/debug/warraq');
-const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'target', 'browser');
-const VIEWPORT = { width: 390, height: 844 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SERVER_START_TIMEOUT_MS = 60_000;
+import {
+  assertDirection,
+  assertNoHorizontalOverflow,
+  assertNoProblems,
+  cleanUp,
+  goto,
+  launch,
+  openPage,
+  platformFonts,
+  screenshot,
+  settle,
+  startServer,
+} from './harness.mjs';
 
 let tmp; // temp dir holding the SQLite file and the browser profiles
-let server; // child process
-let serverLog = '';
 let base; // http://127.0.0.1:PORT
 let browser; // JS-enabled persistent context
 let noJs; // JS-disabled persistent context
-
-// ---------------------------------------------------------------------------
-// server
-
-function startServer(dbPath) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      WARRAQ_BIN,
-      ['serve', '--demo', '--database', `sqlite://${dbPath}`, '--listen', '127.0.0.1:0'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    let stdout = '';
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`warraq did not print its address within ${SERVER_START_TIMEOUT_MS} ms\n${serverLog}`));
-    }, SERVER_START_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      stdout += chunk;
-      const m = stdout.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
-      if (m && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      serverLog += chunk;
-    });
-    child.on('error', (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${WARRAQ_BIN}: ${err.message}`));
-    });
-    child.on('exit', (code, signal) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`warraq exited (code ${code}, signal ${signal}) before listening\n${serverLog}`));
-    });
-  });
-}
-
-// If the test process dies some other way, do not leave the server behind.
-process.once('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
-  });
-}
-
-async function stopServer() {
-  const child = server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 5_000));
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-// ---------------------------------------------------------------------------
-// browser
-
-const PHONE_UA =
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
 
 // The server's count of accepted view hits, from its Prometheus metrics.
 async function acceptedHits() {
@@ -127,135 +42,6 @@ async function acceptedHits() {
   const line = text.split('\n').find((l) => l.startsWith('warraq_hits_accepted_total '));
   assert.ok(line, 'no warraq_hits_accepted_total in /metrics');
   return Number(line.split(' ')[1]);
-}
-
-async function launch(name, options = {}) {
-  const userDataDir = await mkdtemp(path.join(tmp, `profile-${name}-`));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_BIN,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-    // A reader's phone: headless Chromium's own user agent is on the bot
-    // list and its views would rightly not be counted.
-    userAgent: PHONE_UA,
-    ...options,
-  });
-  // Every request leaves through here: anything not aimed at our own server is
-  // recorded and refused, and the test that made it fails.
-  context.offsite = [];
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    context.offsite.push(route.request().url());
-    return route.abort('blockedbyclient');
-  });
-  return context;
-}
-
-// Opens a page and records what went wrong on it: console errors, uncaught
-// exceptions, failed requests, HTTP errors, requests that left 127.0.0.1.
-async function openPage(context) {
-  const page = await context.newPage();
-  const problems = { console: [], pageErrors: [], failed: [], httpErrors: [] };
-  const offsiteBefore = context.offsite.length;
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') {
-      const loc = msg.location();
-      problems.console.push(`${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
-    }
-  });
-  page.on('pageerror', (err) => problems.pageErrors.push(String(err)));
-  page.on('requestfailed', (req) => problems.failed.push(`${req.method()} ${req.url()}: ${req.failure()?.errorText}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.httpErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-  });
-  problems.offsite = () => context.offsite.slice(offsiteBefore);
-  return { page, problems };
-}
-
-function assertNoProblems(problems, where) {
-  const found = {
-    'requests to hosts other than 127.0.0.1': problems.offsite(),
-    'console errors': problems.console,
-    'uncaught page errors': problems.pageErrors,
-    'failed requests': problems.failed,
-    'HTTP error responses': problems.httpErrors,
-  };
-  const lines = Object.entries(found)
-    .filter(([, list]) => list.length > 0)
-    .map(([what, list]) => `  ${what}:\n${list.map((x) => `    ${x}`).join('\n')}`);
-  assert.ok(lines.length === 0, `${where}:\n${lines.join('\n')}`);
-}
-
-async function goto(page, url) {
-  const res = await page.goto(url, { waitUntil: 'load' });
-  assert.ok(res, `no response for ${url}`);
-  assert.equal(res.status(), 200, `GET ${url}`);
-  // Let web fonts and late layout settle before measuring.
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  return res;
-}
-
-async function assertDirection(page, lang, dir, where) {
-  const got = await page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    html: getComputedStyle(document.documentElement).direction,
-    body: getComputedStyle(document.body).direction,
-  }));
-  assert.equal(got.lang, lang, `${where}: <html lang>`);
-  assert.equal(got.html, dir, `${where}: computed direction of <html>`);
-  assert.equal(got.body, dir, `${where}: computed direction of <body>`);
-}
-
-// Fails when the page scrolls sideways, naming the elements that stick out the
-// furthest (in rtl they stick out on the left, so both edges are measured).
-async function assertNoHorizontalOverflow(page, where) {
-  const r = await page.evaluate(() => {
-    const vw = window.innerWidth;
-    const rtl = getComputedStyle(document.documentElement).direction === 'rtl';
-    const describe = (el) => {
-      let s = el.tagName.toLowerCase();
-      if (el.id) s += `#${el.id}`;
-      if (el.classList.length) s += `.${[...el.classList].join('.')}`;
-      const parent = el.parentElement;
-      if (parent && parent !== document.body && parent !== document.documentElement) {
-        let p = parent.tagName.toLowerCase();
-        if (parent.classList.length) p += `.${[...parent.classList].join('.')}`;
-        s = `${p} > ${s}`;
-      }
-      const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
-      return text ? `${s} "${text}"` : s;
-    };
-    const offenders = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      const b = el.getBoundingClientRect();
-      if (b.width === 0 && b.height === 0) continue;
-      // Content inside a scroll container (e.g. the section nav) does not widen the page.
-      let clipped = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        const ox = getComputedStyle(p).overflowX;
-        if (ox !== 'visible') { clipped = true; break; }
-      }
-      if (clipped) continue;
-      // Only the end side scrolls: overflow past the start edge (the left in ltr,
-      // the right in rtl, e.g. an off-screen skip link) is unreachable, not a bug.
-      const over = rtl ? -b.left : b.right - vw;
-      if (over > 0.5) offenders.push({ over: Math.round(over), width: Math.round(b.width), what: describe(el) });
-    }
-    offenders.sort((a, b) => b.over - a.over || b.width - a.width);
-    return {
-      vw,
-      scrollWidth: document.documentElement.scrollWidth,
-      offenders: offenders.slice(0, 5),
-    };
-  });
-  assert.ok(
-    r.scrollWidth <= r.vw,
-    `${where}: page is ${r.scrollWidth}px wide in a ${r.vw}px viewport; widest offenders:\n` +
-      (r.offenders.map((o) => `  ${o.what}: ${o.width}px wide, ${o.over}px past the edge`).join('\n') ||
-        '  (none found outside scroll containers)'),
-  );
 }
 
 // Visible, non-empty, and entirely inside the viewport's width.
@@ -275,45 +61,16 @@ async function assertVisibleInViewport(page, selector, where) {
   return text;
 }
 
-// Which installed fonts Chromium actually used to draw an element's text.
-async function platformFonts(context, page, selector) {
-  const cdp = await context.newCDPSession(page);
-  try {
-    await cdp.send('DOM.enable');
-    await cdp.send('CSS.enable');
-    const { root } = await cdp.send('DOM.getDocument');
-    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
-    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
-    return fonts;
-  } finally {
-    await cdp.detach();
-  }
-}
-
-async function screenshot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-}
-
 // ---------------------------------------------------------------------------
 
 before(async () => {
-  assert.ok(existsSync(WARRAQ_BIN), `warraq binary not found at ${WARRAQ_BIN} (cargo build, or set WARRAQ_BIN)`);
-  assert.ok(existsSync(CHROMIUM_BIN), `chromium not found at ${CHROMIUM_BIN} (apt-get install chromium fonts-noto-core)`);
   tmp = await mkdtemp(path.join(tmpdir(), 'warraq-browser-'));
-  await mkdir(SHOTS, { recursive: true });
-  base = await startServer(path.join(tmp, 'site.db'));
-  browser = await launch('js');
-  noJs = await launch('nojs', { javaScriptEnabled: false });
+  base = await startServer(`sqlite://${path.join(tmp, 'site.db')}`);
+  browser = await launch(tmp, 'js');
+  noJs = await launch(tmp, 'nojs', { javaScriptEnabled: false });
 });
 
-after(async () => {
-  // Each step on its own so one failure does not leave the server running.
-  for (const ctx of [browser, noJs]) {
-    if (ctx) await ctx.close().catch((e) => console.error('closing chromium:', e));
-  }
-  await stopServer().catch((e) => console.error('stopping warraq:', e));
-  if (tmp) await rm(tmp, { recursive: true, force: true }).catch(() => {});
-});
+after(() => cleanUp({ contexts: [browser, noJs], tmp }));
 
 describe('public site in a 390px phone viewport', () => {
   let articleUrl; // the Arabic lead story, found on the Arabic home page
@@ -349,8 +106,7 @@ describe('public site in a 390px phone viewport', () => {
       assert.equal(hit.status(), 204, 'beacon answer');
       assert.match(hit.request().postData() ?? '', /^\{"id":\d+\}$/, 'beacon body');
       assert.equal(await acceptedHits(), before + 1, 'the view was counted once');
-      await page.waitForLoadState('load');
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await settle(page);
       assert.equal(page.url(), articleUrl);
       await assertDirection(page, 'ar', 'rtl', 'ar article');
       assert.equal(await page.locator('.story').count(), 1, 'ar article: no .story element');
