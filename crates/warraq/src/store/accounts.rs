@@ -49,19 +49,12 @@ impl Store {
     /// Adds an account (`email` already normalised). Fails, naming the
     /// address, when it is taken.
     pub async fn add_user(&self, u: &NewUser<'_>, by: &Actor) -> anyhow::Result<i64> {
+        // The write comes first: a SQLite transaction that reads and then
+        // writes fails at once if another process wrote in between.
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query("SELECT 1 AS x FROM users WHERE email = $1")
-            .bind(u.email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        anyhow::ensure!(
-            taken.is_none(),
-            "there is already a user with e-mail {:?}",
-            u.email
-        );
-        let id: i64 = sqlx::query(
+        let row = sqlx::query(
             "INSERT INTO users (email, name, role, lang, password_hash, author_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email) DO NOTHING RETURNING id",
         )
         .bind(u.email)
         .bind(u.name.trim())
@@ -70,10 +63,13 @@ impl Store {
         .bind(u.password_hash)
         .bind(u.author_id)
         .bind(now())
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await
-        .with_context(|| format!("cannot add user {:?}", u.email))?
-        .try_get("id")?;
+        .with_context(|| format!("cannot add user {:?}", u.email))?;
+        let Some(row) = row else {
+            anyhow::bail!("there is already a user with e-mail {:?}", u.email);
+        };
+        let id: i64 = row.try_get("id")?;
         log_audit(&mut tx, by, AuditAction::UserAdd, u.email, u.role.as_str()).await?;
         tx.commit().await?;
         Ok(id)

@@ -157,28 +157,25 @@ impl Store {
         token_hash: &str,
         by: &Actor,
     ) -> anyhow::Result<()> {
+        // Written first, the live name's uniqueness checked by the index
+        // (see `add_user` for why not a read first).
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query(
-            "SELECT 1 AS x FROM api_tokens WHERE user_id = $1 AND name = $2 AND revoked_at IS NULL",
-        )
-        .bind(user.id)
-        .bind(name)
-        .fetch_optional(&mut *tx)
-        .await?;
-        anyhow::ensure!(
-            taken.is_none(),
-            "{} already has a token named {name:?}: revoke it first, or choose another name",
-            user.email
-        );
-        sqlx::query(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        let inserted = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, name) WHERE revoked_at IS NULL DO NOTHING",
         )
         .bind(user.id)
         .bind(name)
         .bind(token_hash)
         .bind(now())
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        anyhow::ensure!(
+            inserted == 1,
+            "{} already has a token named {name:?}: revoke it first, or choose another name",
+            user.email
+        );
         log_audit(&mut tx, by, AuditAction::TokenCreate, &user.email, name).await?;
         tx.commit().await?;
         Ok(())
