@@ -2,6 +2,14 @@
 
 mod staff_cli;
 
+/// mimalloc rather than glibc's malloc: with glibc, building the search
+/// index of 100,000 articles peaked at 219 MB of anonymous memory against
+/// 117 MB for 20,000 (freed memory stays in per-thread arenas, which grow
+/// with the work done); with mimalloc, 141 MB and 135 MB, and indexing
+/// no slower (`bench/import/README.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
