@@ -571,6 +571,8 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await page.locator('#f-lang').selectOption('ar');
       await page.locator('#f-headline').fill(ARTICLE.headline);
       await page.locator('#f-standfirst').fill(ARTICLE.standfirst);
+      // The body editor hides the textarea; its HTML source mode shows it again.
+      await page.locator('#body-editor button[data-command="source"]').click();
       await page.locator('#f-body_html').fill(ARTICLE.body);
       const section = page.locator('#f-sections input[name="sections"]').first();
       const sectionSlug = await section.getAttribute('value');
