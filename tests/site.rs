@@ -68,6 +68,20 @@ async fn home_pages_in_both_languages(backend: Backend) {
 async fn every_article_page_and_its_views(backend: Backend) {
     let site = TestSite::demo(backend).await;
     let css = site.text("/static/style.css", 200).await;
+    // Files in the theme's subfolders are served too (the demo's pictures),
+    // each with its type; so are the back office's.
+    for (path, kind) in [
+        ("/static/demo/cinema.svg", "image/svg+xml"),
+        ("/admin/static/editor.js", "text/javascript; charset=utf-8"),
+        (
+            "/admin/static/editor.LICENSES.txt",
+            "text/plain; charset=utf-8",
+        ),
+    ] {
+        let response = site.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], kind, "{path}");
+    }
     for lang in ["ar", "en"] {
         for article in all_articles(&site, lang).await {
             let url = article["url"].as_str().unwrap();

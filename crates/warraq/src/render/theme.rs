@@ -59,7 +59,7 @@ impl Theme {
 
         let mut statics = HashMap::new();
         let static_dir = embedded.get_dir("static").context("theme has no static/")?;
-        for file in static_dir.files() {
+        for file in all_files(static_dir) {
             let rel = file.path().display().to_string();
             let name = rel.trim_start_matches("static/").to_string();
             let bytes: &'static [u8] = match read(&rel)? {
@@ -178,6 +178,15 @@ pub fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Every file under `dir`, its subdirectories included (`static/demo/…`).
+fn all_files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut files: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        files.extend(all_files(sub));
+    }
+    files
+}
+
 fn content_type(name: &str) -> &'static str {
     match name.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",
@@ -186,6 +195,7 @@ fn content_type(name: &str) -> &'static str {
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("woff2") => "font/woff2",
+        Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
