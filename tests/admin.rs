@@ -78,12 +78,9 @@ async fn token_for(site: &TestSite, user: &User) -> String {
 
 /// The value of cookie `name` set by a response, if it sets it.
 fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    let header = set_cookie_header(r, name)?;
+    let value = &header[name.len() + 1..];
+    Some(value.split(';').next().unwrap_or_default().to_string())
 }
 
 /// The whole `Set-Cookie` header for cookie `name`, attributes and all.
@@ -181,6 +178,27 @@ impl Session {
             }
             other => panic!("GET /admin/ with a session: {other}"),
         }
+    }
+
+    /// The second step of signing in: a one-time or recovery code.
+    async fn second_step(&self, site: &TestSite, code: &str) -> reqwest::Response {
+        self.post(site, "/admin/login/totp", &[("code", code)])
+            .await
+    }
+
+    async fn revoke_token(&self, site: &TestSite, name: &str) -> reqwest::Response {
+        self.post(site, "/admin/account/tokens/revoke", &[("name", name)])
+            .await
+    }
+
+    /// A form sent to user `id`'s page: a change to their account.
+    async fn change_user(
+        &self,
+        site: &TestSite,
+        id: i64,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post(site, &format!("/admin/users/{id}"), fields).await
     }
 }
 
@@ -367,22 +385,66 @@ fn article_form(
     fields
 }
 
+fn article_path(id: impl std::fmt::Display) -> String {
+    format!("/api/v1/articles/{id}")
+}
+
+/// POSTs a new article to the API with `token`.
+async fn post_article(site: &TestSite, token: &str, article: &Value) -> (u16, Value) {
+    api(site, "POST", "/api/v1/articles", Some(token), Some(article)).await
+}
+
+/// PATCHes the article at `path` with `token`.
+async fn patch(site: &TestSite, path: &str, token: &str, changes: &Value) -> (u16, Value) {
+    api(site, "PATCH", path, Some(token), Some(changes)).await
+}
+
+/// GETs `path` from the API with `token`.
+async fn get_with(site: &TestSite, path: &str, token: &str) -> (u16, Value) {
+    api(site, "GET", path, Some(token), None).await
+}
+
+/// A POST to /api/v1/articles with exactly these headers and body, past
+/// the checks of `api`: for wrong credentials, session cookies and broken
+/// bodies.
+async fn post_articles_raw(
+    site: &TestSite,
+    headers: &[(&str, &str)],
+    body: String,
+) -> reqwest::Response {
+    let mut req = site.client.post(site.url("/api/v1/articles"));
+    for &(name, value) in headers {
+        req = req.header(name, value);
+    }
+    req.body(body).send().await.unwrap()
+}
+
+/// A draft POSTed to the API by a browser holding `session`'s cookie, as
+/// `content_type`, with `csrf` in X-CSRF-Token (or none).
+async fn post_draft_in_session(
+    site: &TestSite,
+    session: &Session,
+    csrf: Option<&str>,
+    content_type: &str,
+    headline: &str,
+) -> reqwest::Response {
+    let cookie = session.header();
+    let mut headers = vec![("cookie", cookie.as_str()), ("content-type", content_type)];
+    if let Some(c) = csrf {
+        headers.push(("x-csrf-token", c));
+    }
+    post_articles_raw(site, &headers, draft(headline).to_string()).await
+}
+
 /// Creates a draft through the API; returns its id.
 async fn create(site: &TestSite, token: &str, article: &Value) -> i64 {
-    let (status, a) = api(site, "POST", "/api/v1/articles", Some(token), Some(article)).await;
+    let (status, a) = post_article(site, token, article).await;
     assert_eq!(status, 201, "{a}");
     a["id"].as_i64().unwrap()
 }
 
 async fn set_status(site: &TestSite, token: &str, id: i64, status: &str) {
-    let (code, a) = api(
-        site,
-        "PATCH",
-        &format!("/api/v1/articles/{id}"),
-        Some(token),
-        Some(&json!({ "status": status })),
-    )
-    .await;
+    let (code, a) = patch(site, &article_path(id), token, &json!({ "status": status })).await;
     assert_eq!(code, 200, "{a}");
     assert_eq!(a["status"], status);
 }
@@ -396,14 +458,7 @@ struct State {
 }
 
 async fn state(site: &TestSite, editor: &str, id: i64) -> State {
-    let (code, a) = api(
-        site,
-        "GET",
-        &format!("/api/v1/articles/{id}"),
-        Some(editor),
-        None,
-    )
-    .await;
+    let (code, a) = get_with(site, &article_path(id), editor).await;
     assert_eq!(code, 200, "{a}");
     State {
         status: a["status"].as_str().unwrap().to_string(),
@@ -418,6 +473,25 @@ async fn article_by_headline(site: &TestSite, headline: &str) -> Option<i64> {
         .slug_owner(Lang::Ar, &slugify(headline))
         .await
         .unwrap()
+}
+
+/// The ids of a JSON list of articles (or search hits).
+fn ids_of(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn user_by_email(site: &TestSite, email: &str) -> Option<User> {
+    site.store.user_by_email(email).await.unwrap()
+}
+
+/// `fields` with `key`'s value replaced by `value` (moved to the end).
+fn replace_field(fields: &mut Vec<(&'static str, String)>, key: &'static str, value: &str) {
+    fields.retain(|(k, _)| *k != key);
+    fields.push((key, value.to_string()));
 }
 
 // ---------------------------------------------------------------------
@@ -544,7 +618,7 @@ async fn act_by_api(
     headline: &str,
 ) -> u16 {
     let token = Some(who.token.as_str());
-    let path = format!("/api/v1/articles/{}", id.unwrap_or_default());
+    let path = article_path(id.unwrap_or_default());
     let patch = |body: Value| async move { api(site, "PATCH", &path, token, Some(&body)).await };
     let (status, _) = match act {
         Act::Create => {
@@ -570,8 +644,7 @@ async fn act_by_api(
         Act::Schedule => patch(json!({ "status": "scheduled", "publish_at": FUTURE })).await,
         Act::Unpublish | Act::UnpublishOthers => patch(json!({ "status": "unpublished" })).await,
         Act::DeleteOwnDraft | Act::DeleteOwnPublished => {
-            let path = format!("/api/v1/articles/{}", id.unwrap());
-            api(site, "DELETE", &path, token, None).await
+            api(site, "DELETE", &article_path(id.unwrap()), token, None).await
         }
         Act::ReadAudit => api(site, "GET", "/api/v1/audit", token, None).await,
         Act::ManageUsers => unreachable!("the API has no user management"),
@@ -592,23 +665,14 @@ async fn act_by_form(
     let session = who.session.as_ref().unwrap();
     let path = format!("/admin/articles/{}", id.unwrap_or_default());
     let r = match act {
-        Act::Create => {
-            session
-                .post(
-                    site,
-                    "/admin/articles",
-                    &article_form(headline, "save", None),
-                )
-                .await
-        }
-        Act::CreatePublished => {
-            session
-                .post(
-                    site,
-                    "/admin/articles",
-                    &article_form(headline, "publish", None),
-                )
-                .await
+        Act::Create | Act::CreatePublished => {
+            let button = if act == Act::Create {
+                "save"
+            } else {
+                "publish"
+            };
+            let fields = article_form(headline, button, None);
+            session.post(site, "/admin/articles", &fields).await
         }
         Act::EditOwnDraft | Act::EditOwnPublished | Act::EditOthers => {
             let fields = article_form(&edited(headline), "save", revision);
@@ -675,14 +739,15 @@ async fn permission_matrix(backend: Backend, channel: Channel) {
             let id = match act.target() {
                 Target::None => None,
                 Target::OwnDraft => Some(create(&site, &who.token, &draft(&headline)).await),
-                Target::OwnPublished => {
-                    let id = create(&site, &who.token, &draft(&headline)).await;
-                    set_status(&site, &checker, id, "published").await;
-                    Some(id)
-                }
-                Target::OthersPublished => {
-                    let id = create(&site, &other, &draft(&headline)).await;
-                    set_status(&site, &other, id, "published").await;
+                Target::OwnPublished | Target::OthersPublished => {
+                    // One's own is published by the checking editor (a
+                    // contributor could not); someone else's by its writer.
+                    let (writer, publisher) = match act.target() {
+                        Target::OwnPublished => (&who.token, &checker),
+                        _ => (&other, &other),
+                    };
+                    let id = create(&site, writer, &draft(&headline)).await;
+                    set_status(&site, publisher, id, "published").await;
                     Some(id)
                 }
             };
@@ -751,11 +816,8 @@ async fn permission_matrix(backend: Backend, channel: Channel) {
                 _ => {}
             }
             if act == Act::ManageUsers {
-                let added = site
-                    .store
-                    .user_by_email(&format!("new-{role}@news.example"))
+                let added = user_by_email(&site, &format!("new-{role}@news.example"))
                     .await
-                    .unwrap()
                     .is_some();
                 if added != allowed {
                     wrong.push(format!("{what}: user added: {added}"));
@@ -800,7 +862,7 @@ async fn write_api_answers(backend: Backend) {
     let headline = "الماء أولاً في إربد";
     let mut body = draft(headline);
     body["body_html"] = json!("<p>نص</p><p>[gallery_x id=1]</p>");
-    let (status, a) = api(&site, "POST", "/api/v1/articles", Some(&token), Some(&body)).await;
+    let (status, a) = post_article(&site, &token, &body).await;
     assert_eq!(status, 201, "{a}");
     assert_eq!(a["status"], "draft");
     assert_eq!(a["headline"], headline);
@@ -826,62 +888,37 @@ async fn write_api_answers(backend: Backend) {
         "{url}"
     );
     // No warnings, no shortcode problems: an empty list, not a missing one.
-    let (_, plain) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&draft("نص عادي")),
-    )
-    .await;
+    let (_, plain) = post_article(&site, &token, &draft("نص عادي")).await;
     assert_eq!(plain["warnings"], json!([]));
 
     // Each save raises the revision; a save made from an older one is a
     // conflict, and changes nothing.
-    let path = format!("/api/v1/articles/{id}");
-    let (status, saved) = api(
-        &site,
-        "PATCH",
-        &path,
-        Some(&token),
-        Some(&json!({ "standfirst": "ملخّص جديد.", "revision": revision })),
-    )
-    .await;
+    let path = article_path(id);
+    let changes = json!({ "standfirst": "ملخّص جديد.", "revision": revision });
+    let (status, saved) = patch(&site, &path, &token, &changes).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["revision"].as_i64(), Some(revision + 1));
     assert_eq!(saved["standfirst"], "ملخّص جديد.");
-    let (status, conflict) = api(
-        &site,
-        "PATCH",
-        &path,
-        Some(&token),
-        Some(&json!({ "headline": "عنوان من نسخة قديمة", "revision": revision })),
-    )
-    .await;
+    let changes = json!({ "headline": "عنوان من نسخة قديمة", "revision": revision });
+    let (status, conflict) = patch(&site, &path, &token, &changes).await;
     assert_eq!(status, 409, "{conflict}");
     assert_eq!(conflict["error"]["code"], "conflict");
     assert_eq!(conflict["error"]["revision"].as_i64(), Some(revision + 1));
-    let (_, now) = api(&site, "GET", &path, Some(&token), None).await;
+    let (_, now) = get_with(&site, &path, &token).await;
     assert_eq!(now["headline"], headline);
     assert_eq!(now["revision"].as_i64(), Some(revision + 1));
 
     // Every field that fails is named, all at once.
-    let (status, invalid) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&json!({
-            "lang": "ar",
-            "headline": "   ",
-            "sections": ["politics", "no-such-section"],
-            "authors": ["nobody-at-all"],
-            "publish_at": "next Tuesday",
-            "status": "live",
-            "cover": { "url": "javascript:alert(1)" },
-        })),
-    )
-    .await;
+    let wrong_everywhere = json!({
+        "lang": "ar",
+        "headline": "   ",
+        "sections": ["politics", "no-such-section"],
+        "authors": ["nobody-at-all"],
+        "publish_at": "next Tuesday",
+        "status": "live",
+        "cover": { "url": "javascript:alert(1)" },
+    });
+    let (status, invalid) = post_article(&site, &token, &wrong_everywhere).await;
     assert_eq!(status, 422, "{invalid}");
     let fields: Vec<&str> = invalid["error"]["fields"]
         .as_array()
@@ -903,24 +940,10 @@ async fn write_api_answers(backend: Backend) {
         !fields.contains(&"sections[0]"),
         "politics exists: {invalid}"
     );
-    let (status, _) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&json!({ "headline": "بلا لغة" })),
-    )
-    .await;
+    let (status, _) = post_article(&site, &token, &json!({ "headline": "بلا لغة" })).await;
     assert_eq!(status, 422, "the edition is required");
     // Scheduling needs a time to come.
-    let (status, invalid) = api(
-        &site,
-        "PATCH",
-        &path,
-        Some(&token),
-        Some(&json!({ "status": "scheduled" })),
-    )
-    .await;
+    let (status, invalid) = patch(&site, &path, &token, &json!({ "status": "scheduled" })).await;
     assert_eq!(status, 422);
     assert_eq!(invalid["error"]["fields"][0]["field"], "publish_at");
 
@@ -935,60 +958,42 @@ async fn write_api_answers(backend: Backend) {
         assert_eq!(status, 401, "{method} {p}");
     }
     for header in ["Basic YWRtaW46YWRtaW4=", "Bearer ", "Bearer wq_not-a-token"] {
-        let r = site
-            .client
-            .post(site.url("/api/v1/articles"))
-            .header("authorization", header)
-            .header("content-type", "application/json")
-            .body(draft("توكن خاطئ").to_string())
-            .send()
-            .await
-            .unwrap();
+        let r = post_articles_raw(
+            &site,
+            &[
+                ("authorization", header),
+                ("content-type", "application/json"),
+            ],
+            draft("توكن خاطئ").to_string(),
+        )
+        .await;
         let (status, _) = json_answer("POST", header, r).await;
         assert_eq!(status, 401, "{header}");
     }
     assert_eq!(article_by_headline(&site, "بلا هوية").await, None);
 
     // Malformed requests: 400; missing articles: 404; refused: 403.
-    let r = site
-        .client
-        .post(site.url("/api/v1/articles"))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body("{\"lang\": \"ar\", ")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(json_answer("POST", "broken JSON", r).await.0, 400);
-    let (status, _) = api(
+    let bearer = format!("Bearer {token}");
+    let r = post_articles_raw(
         &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&json!({ "lang": "ar", "headline": "حقل زائد", "author_id": 1 })),
+        &[
+            ("authorization", &bearer),
+            ("content-type", "application/json"),
+        ],
+        "{\"lang\": \"ar\", ".to_string(),
     )
     .await;
+    assert_eq!(json_answer("POST", "broken JSON", r).await.0, 400);
+    let extra = json!({ "lang": "ar", "headline": "حقل زائد", "author_id": 1 });
+    let (status, _) = post_article(&site, &token, &extra).await;
     assert_eq!(status, 400, "unknown fields are refused, not ignored");
     for p in ["/api/v1/articles/999999", "/api/v1/articles/abc"] {
-        let (status, _) = api(
-            &site,
-            "PATCH",
-            p,
-            Some(&token),
-            Some(&json!({"headline": "x"})),
-        )
-        .await;
+        let (status, _) = patch(&site, p, &token, &json!({"headline": "x"})).await;
         assert_eq!(status, 404, "{p}");
     }
     let mine = create(&site, &contributor, &draft("مسودة المساهم")).await;
-    let (status, forbidden) = api(
-        &site,
-        "PATCH",
-        &format!("/api/v1/articles/{mine}"),
-        Some(&contributor),
-        Some(&json!({ "status": "published" })),
-    )
-    .await;
+    let publish = json!({ "status": "published" });
+    let (status, forbidden) = patch(&site, &article_path(mine), &contributor, &publish).await;
     assert_eq!(status, 403);
     assert_eq!(forbidden["error"]["code"], "forbidden");
 
@@ -1013,56 +1018,35 @@ async fn drafts_and_schedules_stay_private(backend: Backend) {
     }
     let [one, two, author, editor] = <[String; 4]>::try_from(tokens).unwrap();
     let secret = "مسودة زعفرانية سرية";
-    let (_, a) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&one),
-        Some(&draft(secret)),
-    )
-    .await;
+    let (_, a) = post_article(&site, &one, &draft(secret)).await;
     let id = a["id"].as_i64().unwrap();
     let would_be_url = a["url"].as_str().unwrap().to_string();
-    let path = format!("/api/v1/articles/{id}");
+    let path = article_path(id);
 
     // The draft: its writer and editors see it; nobody else, not even
     // that it exists.
     assert_eq!(api(&site, "GET", &path, None, None).await.0, 404);
     assert_eq!(api(&site, "GET", &path, Some(&two), None).await.0, 404);
     assert_eq!(api(&site, "GET", &path, Some(&author), None).await.0, 404);
-    let (status, own) = api(&site, "GET", &path, Some(&one), None).await;
+    let (status, own) = get_with(&site, &path, &one).await;
     assert_eq!(status, 200);
     assert_eq!(own["status"], "draft");
     assert_eq!(api(&site, "GET", &path, Some(&editor), None).await.0, 200);
     // …and someone else's draft cannot be changed either: it is not there.
-    let (status, _) = api(
-        &site,
-        "PATCH",
-        &path,
-        Some(&two),
-        Some(&json!({"headline": "x"})),
-    )
-    .await;
+    let (status, _) = patch(&site, &path, &two, &json!({"headline": "x"})).await;
     assert_eq!(status, 404);
     assert_eq!(api(&site, "DELETE", &path, Some(&two), None).await.0, 404);
 
     // Lists by status need a token, and show each user only their own.
-    let ids = |list: &Value| -> Vec<i64> {
-        list["articles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["id"].as_i64().unwrap())
-            .collect()
-    };
+    let ids = |list: &Value| ids_of(&list["articles"]);
     let drafts = "/api/v1/articles?status=draft&limit=100";
     assert_eq!(api(&site, "GET", drafts, None, None).await.0, 401);
-    let (status, list) = api(&site, "GET", drafts, Some(&one), None).await;
+    let (status, list) = get_with(&site, drafts, &one).await;
     assert_eq!(status, 200);
     assert_eq!(ids(&list), vec![id]);
-    let (_, list) = api(&site, "GET", drafts, Some(&two), None).await;
+    let (_, list) = get_with(&site, drafts, &two).await;
     assert!(ids(&list).is_empty(), "{list}");
-    let (_, list) = api(&site, "GET", drafts, Some(&editor), None).await;
+    let (_, list) = get_with(&site, drafts, &editor).await;
     assert!(ids(&list).contains(&id));
     let bad = "/api/v1/articles?status=secret";
     assert_eq!(api(&site, "GET", bad, Some(&one), None).await.0, 400);
@@ -1071,22 +1055,13 @@ async fn drafts_and_schedules_stay_private(backend: Backend) {
     let mut later = draft("مقال مجدول للمستقبل");
     later["status"] = json!("scheduled");
     later["publish_at"] = json!(FUTURE);
-    let (status, scheduled) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&author),
-        Some(&later),
-    )
-    .await;
+    let (status, scheduled) = post_article(&site, &author, &later).await;
     assert_eq!(status, 201, "{scheduled}");
     assert_eq!(scheduled["status"], "scheduled");
     let sid = scheduled["id"].as_i64().unwrap();
     let scheduled_url = scheduled["url"].as_str().unwrap().to_string();
     assert_eq!(
-        api(&site, "GET", &format!("/api/v1/articles/{sid}"), None, None)
-            .await
-            .0,
+        api(&site, "GET", &article_path(sid), None, None).await.0,
         404
     );
 
@@ -1095,14 +1070,7 @@ async fn drafts_and_schedules_stay_private(backend: Backend) {
     let control = "مقال منشور زعفراني";
     let mut published = draft(control);
     published["status"] = json!("published");
-    let (_, p) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&author),
-        Some(&published),
-    )
-    .await;
+    let (_, p) = post_article(&site, &author, &published).await;
     let pid = p["id"].as_i64().unwrap();
     site.caught_up().await;
     for url in [&would_be_url, &scheduled_url] {
@@ -1135,21 +1103,14 @@ async fn drafts_and_schedules_stay_private(backend: Backend) {
     }
     let q = encode_segment("زعفرانية");
     let search = site.json(&format!("/api/v1/search?q={q}"), 200).await;
-    let hits: Vec<i64> = search["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_i64().unwrap())
-        .collect();
-    assert!(!hits.contains(&id), "the draft is not searchable: {search}");
+    assert!(
+        !ids_of(&search["hits"]).contains(&id),
+        "the draft is not searchable: {search}"
+    );
     let q = encode_segment("زعفراني");
     let search = site.json(&format!("/api/v1/search?q={q}"), 200).await;
     assert!(
-        search["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|h| h["id"] == pid),
+        ids_of(&search["hits"]).contains(&pid),
         "the published control is found: {search}"
     );
     site.stop().await;
@@ -1213,12 +1174,7 @@ async fn csrf_is_required_with_a_session(backend: Backend) {
     )
     .await;
     assert_eq!(r.status(), 403);
-    assert!(site
-        .store
-        .user_by_email("forged@news.example")
-        .await
-        .unwrap()
-        .is_none());
+    assert!(user_by_email(&site, "forged@news.example").await.is_none());
     let r = raw_post(
         &site,
         Some(&someone.header()),
@@ -1240,36 +1196,17 @@ async fn csrf_is_required_with_a_session(backend: Backend) {
     assert!(me.works(&site).await, "the forged sign-out did nothing");
 
     // JSON with a session: the token goes in X-CSRF-Token.
-    let send = |csrf: Option<String>, headline: &'static str| {
-        let mut req = site
-            .client
-            .post(site.url("/api/v1/articles"))
-            .header("cookie", me.header())
-            .header("content-type", "application/json")
-            .body(draft(headline).to_string());
-        if let Some(c) = csrf {
-            req = req.header("x-csrf-token", c);
-        }
-        req.send()
-    };
-    let r = send(None, "بلا رمز").await.unwrap();
+    let json = "application/json";
+    let r = post_draft_in_session(&site, &me, None, json, "بلا رمز").await;
     assert_eq!(r.status(), 403);
-    let r = send(Some(someone.csrf.clone()), "رمز غيري").await.unwrap();
+    let r = post_draft_in_session(&site, &me, Some(&someone.csrf), json, "رمز غيري").await;
     assert_eq!(r.status(), 403);
     assert_eq!(article_by_headline(&site, "بلا رمز").await, None);
     assert_eq!(article_by_headline(&site, "رمز غيري").await, None);
-    let r = send(Some(me.csrf.clone()), "برمز صحيح").await.unwrap();
+    let r = post_draft_in_session(&site, &me, Some(&me.csrf), json, "برمز صحيح").await;
     assert_eq!(r.status(), 201, "with the session's token it works");
     // A cross-site form posing as JSON (text/plain) is refused too.
-    let r = site
-        .client
-        .post(site.url("/api/v1/articles"))
-        .header("cookie", me.header())
-        .header("content-type", "text/plain")
-        .body(draft("نص عادي مزوّر").to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = post_draft_in_session(&site, &me, None, "text/plain", "نص عادي مزوّر").await;
     assert_eq!(r.status(), 403);
 
     // The sign-in form: its token must match its cookie.
@@ -1304,15 +1241,7 @@ async fn csrf_refusals_say_why(backend: Backend) {
     let site = TestSite::demo(backend).await;
     add_user(&site, "editor@news.example", Role::Editor).await;
     let me = sign_in(&site, "editor@news.example").await;
-    let r = site
-        .client
-        .post(site.url("/api/v1/articles"))
-        .header("cookie", me.header())
-        .header("content-type", "application/json")
-        .body(draft("بلا رمز").to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = post_draft_in_session(&site, &me, None, "application/json", "بلا رمز").await;
     assert_eq!(r.status(), 403);
     let api_type = r
         .headers()
@@ -1605,6 +1534,15 @@ fn live_tags(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many `<script` tags `html` has, and how many of them are the
+/// editor's file.
+fn scripts_in(html: &str) -> (usize, usize) {
+    (
+        html.to_lowercase().matches("<script").count(),
+        html.matches(EDITOR_SCRIPT).count(),
+    )
+}
+
 fn assert_inert(what: &str, html: &str) {
     let live = live_tags(html);
     assert!(live.is_empty(), "{what}: live markup {live:#?}");
@@ -1663,14 +1601,7 @@ async fn stored_xss_comes_back_inert(backend: Backend) {
         "cover": { "url": "/media/cover.jpg", "alt": XSS_ALT, "caption": XSS_CAPTION },
         "status": "published",
     });
-    let (status, a) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&article),
-    )
-    .await;
+    let (status, a) = post_article(&site, &token, &article).await;
     assert_eq!(status, 201, "{a}");
     let id = a["id"].as_i64().unwrap();
     // The JSON keeps the text as written (it is data, not markup); the
@@ -1679,7 +1610,7 @@ async fn stored_xss_comes_back_inert(backend: Backend) {
     assert_eq!(a["authors"][0]["name"], XSS_NAME);
     assert_inert("the API's body_html", a["body_html"].as_str().unwrap());
     assert!(a["body_html"].as_str().unwrap().contains("قبل"));
-    let public = site.json(&format!("/api/v1/articles/{id}"), 200).await;
+    let public = site.json(&article_path(id), 200).await;
     assert_inert(
         "the public API's body_html",
         public["body_html"].as_str().unwrap(),
@@ -1690,14 +1621,7 @@ async fn stored_xss_comes_back_inert(backend: Backend) {
     // A slug is letters, digits and dashes, or it is refused.
     let mut bad_slug = draft("مقال بمعرّف خبيث");
     bad_slug["slug"] = json!(XSS_SLUG);
-    let (status, refused) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&bad_slug),
-    )
-    .await;
+    let (status, refused) = post_article(&site, &token, &bad_slug).await;
     assert_eq!(status, 422);
     assert_eq!(refused["error"]["fields"][0]["field"], "slug");
 
@@ -1776,27 +1700,20 @@ async fn stored_xss_comes_back_inert(backend: Backend) {
         );
         let editor = usize::from(p.starts_with("/admin/articles/"));
         assert_eq!(
-            (
-                html.to_lowercase().matches("<script").count(),
-                html.matches(EDITOR_SCRIPT).count()
-            ),
+            scripts_in(&html),
             (editor, editor),
             "{p}: the back office's only script is the editor's file, on the article form"
         );
     }
     // The form sent back with errors shows what was typed, escaped.
     let mut fields = article_form(XSS_HEADLINE, "save", None);
-    fields.retain(|(k, _)| *k != "slug");
-    fields.push(("slug", XSS_SLUG.to_string()));
+    replace_field(&mut fields, "slug", XSS_SLUG);
     let r = writer_session.post(&site, "/admin/articles", &fields).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     note_live(&mut live, "the form with errors", &html);
     assert_eq!(
-        (
-            html.to_lowercase().matches("<script").count(),
-            html.matches(EDITOR_SCRIPT).count()
-        ),
+        scripts_in(&html),
         (1, 1),
         "the form with errors: the back office's only script is the editor's file"
     );
@@ -1876,8 +1793,7 @@ async fn sql_in_filters_is_just_text(backend: Backend) {
     assert_eq!(r.status(), 401);
     let session = sign_in(&site, "c@news.example").await;
     let mut fields = article_form("قسم خبيث", "save", None);
-    fields.retain(|(k, _)| *k != "sections");
-    fields.push(("sections", "politics' OR '1'='1".into()));
+    replace_field(&mut fields, "sections", "politics' OR '1'='1");
     let r = session.post(&site, "/admin/articles", &fields).await;
     assert_eq!(r.status(), 422, "an unknown section");
     // And the tables are all still there.
@@ -1885,14 +1801,7 @@ async fn sql_in_filters_is_just_text(backend: Backend) {
         site.json("/api/v1/articles?limit=100", 200).await["total"],
         before
     );
-    let (_, mine) = api(
-        &site,
-        "GET",
-        "/api/v1/articles?status=draft",
-        Some(&token),
-        None,
-    )
-    .await;
+    let (_, mine) = get_with(&site, "/api/v1/articles?status=draft", &token).await;
     assert_eq!(mine["total"], 0, "{mine}");
     site.stop().await;
 }
@@ -1906,14 +1815,7 @@ async fn revoked_tokens_and_disabled_users(backend: Backend) {
     let works = |token: String| {
         let site = &site;
         async move {
-            let (status, _) = api(
-                site,
-                "GET",
-                "/api/v1/articles?status=draft",
-                Some(&token),
-                None,
-            )
-            .await;
+            let (status, _) = get_with(site, "/api/v1/articles?status=draft", &token).await;
             status
         }
     };
@@ -1932,33 +1834,17 @@ async fn revoked_tokens_and_disabled_users(backend: Backend) {
         "shown once"
     );
     // …until it is revoked; the other token is untouched.
-    let r = session
-        .post(
-            &site,
-            "/admin/account/tokens/revoke",
-            &[("name", "سكربت النشرة")],
-        )
-        .await;
+    let r = session.revoke_token(&site, "سكربت النشرة").await;
     assert_eq!(r.status(), 303);
     assert_eq!(works(token.clone()).await, 401);
     assert_eq!(works(cli_token.clone()).await, 200);
-    let r = session
-        .post(
-            &site,
-            "/admin/account/tokens/revoke",
-            &[("name", "سكربت النشرة")],
-        )
-        .await;
+    let r = session.revoke_token(&site, "سكربت النشرة").await;
     assert_eq!(r.status(), 404, "revoked already");
 
     // A disabled user: tokens, session and password all stop working.
     let admin = sign_in(&site, "admin@news.example").await;
     let r = admin
-        .post(
-            &site,
-            &format!("/admin/users/{}", rania.id),
-            &[("action", "disable")],
-        )
+        .change_user(&site, rania.id, &[("action", "disable")])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(works(cli_token.clone()).await, 401);
@@ -1966,32 +1852,15 @@ async fn revoked_tokens_and_disabled_users(backend: Backend) {
         !session.works(&site).await,
         "the session sends to the sign-in form"
     );
-    let r = site
-        .client
-        .post(site.url("/api/v1/articles"))
-        .header("cookie", session.header())
-        .header("x-csrf-token", &session.csrf)
-        .header("content-type", "application/json")
-        .body(draft("من حساب معطّل").to_string())
-        .send()
-        .await
-        .unwrap();
+    let csrf = Some(session.csrf.as_str());
+    let r = post_draft_in_session(&site, &session, csrf, "application/json", "من حساب معطّل").await;
     assert_eq!(json_answer("POST", "disabled session", r).await.0, 401);
     let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
     assert_eq!(r.status(), 401);
     // The last admin cannot be disabled (the newsroom would be locked out).
-    let me = site
-        .store
-        .user_by_email("admin@news.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let me = user_by_email(&site, "admin@news.example").await.unwrap();
     let r = admin
-        .post(
-            &site,
-            &format!("/admin/users/{}", me.id),
-            &[("action", "disable")],
-        )
+        .change_user(&site, me.id, &[("action", "disable")])
         .await;
     assert_eq!(r.status(), 422);
     assert!(admin.works(&site).await);
@@ -2062,28 +1931,16 @@ async fn second_factor(backend: Backend) {
         !pending.works(&site).await,
         "half signed in is not signed in"
     );
-    let (status, _) = {
-        let r = site
-            .client
-            .get(site.url("/api/v1/articles?status=draft"))
-            .header("cookie", pending.header())
-            .send()
-            .await
-            .unwrap();
-        json_answer("GET", "pending session", r).await
-    };
+    let r = pending.get(&site, "/api/v1/articles?status=draft").await;
+    let (status, _) = json_answer("GET", "pending session", r).await;
     assert_eq!(status, 401);
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", wrong_code(&totp))])
-        .await;
+    let r = pending.second_step(&site, &wrong_code(&totp)).await;
     assert_eq!(r.status(), 401, "a wrong code");
     assert!(set_cookie(&r, "warraq_session").is_none());
     // The confirmation used this step's code; the next one is fresh.
     let step = Totp::step_of(jiff::Timestamp::now().as_second());
     let code = totp.code_at_step(step + 1);
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", &code)])
-        .await;
+    let r = pending.second_step(&site, &code).await;
     assert_eq!(r.status(), 303, "the right code");
     assert_eq!(location(&r), "/admin/");
     let signed = session_of(&site, &r).await;
@@ -2097,34 +1954,21 @@ async fn second_factor(backend: Backend) {
     // The same code a second time: refused.
     let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
     let pending = session_of(&site, &r).await;
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", &code)])
-        .await;
+    let r = pending.second_step(&site, &code).await;
     assert_eq!(r.status(), 401, "a code works once");
     // A recovery code works, once (typed in capitals, without its dash).
     let typed = recovery[0].to_uppercase().replace('-', "");
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", &typed)])
-        .await;
+    let r = pending.second_step(&site, &typed).await;
     assert_eq!(r.status(), 303, "a recovery code");
     let by_recovery = session_of(&site, &r).await;
     assert!(by_recovery.works(&site).await);
-    let user = site
-        .store
-        .user_by_email("rania@news.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let user = user_by_email(&site, "rania@news.example").await.unwrap();
     assert_eq!(site.store.recovery_codes_left(user.id).await.unwrap(), 9);
     let r = post_login(&site, "rania@news.example", PASSWORD, None).await;
     let pending = session_of(&site, &r).await;
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", &recovery[0])])
-        .await;
+    let r = pending.second_step(&site, &recovery[0]).await;
     assert_eq!(r.status(), 401, "a recovery code works once");
-    let r = pending
-        .post(&site, "/admin/login/totp", &[("code", &recovery[1])])
-        .await;
+    let r = pending.second_step(&site, &recovery[1]).await;
     assert_eq!(r.status(), 303, "the next recovery code does");
     site.stop().await;
 }
@@ -2151,19 +1995,10 @@ async fn audit_log_records_who_did_what(backend: Backend) {
         ("author", "new"),
     ];
     assert_eq!(me.post(&site, "/admin/users", &fields).await.status(), 303);
-    let writer = site
-        .store
-        .user_by_email("writer@news.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let writer = user_by_email(&site, "writer@news.example").await.unwrap();
     assert!(writer.author_id.is_some(), "with a new byline");
     let r = me
-        .post(
-            &site,
-            &format!("/admin/users/{}", writer.id),
-            &[("action", "role"), ("role", "editor")],
-        )
+        .change_user(&site, writer.id, &[("action", "role"), ("role", "editor")])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
@@ -2178,29 +2013,12 @@ async fn audit_log_records_who_did_what(backend: Backend) {
     let mut article = draft("مقال للسجل");
     article["status"] = json!("published");
     let id = create(&site, &token, &article).await;
-    let (status, _) = api(
-        &site,
-        "DELETE",
-        &format!("/api/v1/articles/{id}"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, _) = api(&site, "DELETE", &article_path(id), Some(&token), None).await;
     assert_eq!(status, 200);
-    let r = me
-        .post(
-            &site,
-            "/admin/account/tokens/revoke",
-            &[("name", "audit-script")],
-        )
-        .await;
+    let r = me.revoke_token(&site, "audit-script").await;
     assert_eq!(r.status(), 303);
     let r = me
-        .post(
-            &site,
-            &format!("/admin/users/{}", writer.id),
-            &[("action", "disable")],
-        )
+        .change_user(&site, writer.id, &[("action", "disable")])
         .await;
     assert_eq!(r.status(), 303);
 
@@ -2293,6 +2111,17 @@ async fn warraq(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     .unwrap()
 }
 
+/// Runs `warraq` with `command`, then `--database db`, then `flags`.
+async fn warraq_on(
+    db: &str,
+    command: &[&str],
+    flags: &[&str],
+    stdin: Option<&str>,
+) -> (bool, String, String) {
+    let args: Vec<&str> = [command, &["--database", db], flags].concat();
+    warraq(&args, stdin).await
+}
+
 #[tokio::test]
 async fn command_line_users_and_tokens() {
     let site = TestSite::demo(Backend::Sqlite).await;
@@ -2313,10 +2142,6 @@ async fn command_line_users_and_tokens() {
     }
 
     let add = [
-        "user",
-        "add",
-        "--database",
-        &db,
         "--email",
         "cli@news.example",
         "--name",
@@ -2325,141 +2150,60 @@ async fn command_line_users_and_tokens() {
         "author",
         "--password-stdin",
     ];
-    let (ok, out, err) = warraq(&add, Some(&format!("{PASSWORD}\n"))).await;
+    let password = format!("{PASSWORD}\n");
+    let (ok, out, err) = warraq_on(&db, &["user", "add"], &add, Some(&password)).await;
     assert!(ok, "{out}{err}");
     // Added while the server runs, and usable at once.
     sign_in(&site, "cli@news.example").await;
-    let (ok, _, err) = warraq(&add, Some(&format!("{PASSWORD}\n"))).await;
+    let (ok, _, err) = warraq_on(&db, &["user", "add"], &add, Some(&password)).await;
     assert!(
         !ok && err.contains("already"),
         "a second account with that e-mail: {err}"
     );
-    let (ok, _, err) = warraq(
-        &[
-            "user",
-            "add",
-            "--database",
-            &db,
-            "--email",
-            "short@news.example",
-            "--name",
-            "x",
-            "--role",
-            "author",
-            "--password-stdin",
-        ],
-        Some("short\n"),
-    )
-    .await;
+    let short = [
+        "--email",
+        "short@news.example",
+        "--name",
+        "x",
+        "--role",
+        "author",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = warraq_on(&db, &["user", "add"], &short, Some("short\n")).await;
     assert!(!ok && err.contains("password"), "{err}");
-    let (ok, out, _) = warraq(&["user", "list", "--database", &db], None).await;
+    let (ok, out, _) = warraq_on(&db, &["user", "list"], &[], None).await;
     assert!(
         ok && out.contains("cli@news.example") && out.contains("author"),
         "{out}"
     );
 
-    let create = [
-        "token",
-        "create",
-        "--database",
-        &db,
-        "--user",
-        "cli@news.example",
-        "--name",
-        "script",
-    ];
-    let (ok, out, err) = warraq(&create, None).await;
+    let script = ["--user", "cli@news.example", "--name", "script"];
+    let (ok, out, err) = warraq_on(&db, &["token", "create"], &script, None).await;
     assert!(ok, "{err}");
     let token = out.lines().last().unwrap().trim().to_string();
     assert!(
         token.starts_with("wq_") && !token.contains(' '),
         "alone on the last line: {out}"
     );
-    let (status, a) = api(
-        &site,
-        "POST",
-        "/api/v1/articles",
-        Some(&token),
-        Some(&draft("من سطر الأوامر")),
-    )
-    .await;
+    let (status, a) = post_article(&site, &token, &draft("من سطر الأوامر")).await;
     assert_eq!(status, 201, "{a}");
-    let (ok, out, _) = warraq(
-        &[
-            "token",
-            "list",
-            "--database",
-            &db,
-            "--user",
-            "cli@news.example",
-        ],
-        None,
-    )
-    .await;
+    let (ok, out, _) = warraq_on(&db, &["token", "list"], &script[..2], None).await;
     assert!(
         ok && out.contains("script") && !out.contains(&token),
         "listed, never shown again: {out}"
     );
-    let (ok, _, err) = warraq(
-        &[
-            "token",
-            "revoke",
-            "--database",
-            &db,
-            "--user",
-            "cli@news.example",
-            "--name",
-            "script",
-        ],
-        None,
-    )
-    .await;
+    let (ok, _, err) = warraq_on(&db, &["token", "revoke"], &script, None).await;
     assert!(ok, "{err}");
-    let (status, _) = api(
-        &site,
-        "GET",
-        "/api/v1/articles?status=draft",
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, _) = get_with(&site, "/api/v1/articles?status=draft", &token).await;
     assert_eq!(status, 401, "revoked");
 
     // Roles from the command line take effect at once too.
-    let (ok, _, err) = warraq(
-        &[
-            "user",
-            "set-role",
-            "--database",
-            &db,
-            "--email",
-            "cli@news.example",
-            "--role",
-            "contributor",
-        ],
-        None,
-    )
-    .await;
+    let set_role = ["--email", "cli@news.example", "--role", "contributor"];
+    let (ok, _, err) = warraq_on(&db, &["user", "set-role"], &set_role, None).await;
     assert!(ok, "{err}");
-    let user = site
-        .store
-        .user_by_email("cli@news.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let user = user_by_email(&site, "cli@news.example").await.unwrap();
     assert_eq!(user.role, Role::Contributor);
-    let (ok, _, err) = warraq(
-        &[
-            "user",
-            "disable",
-            "--database",
-            &db,
-            "--email",
-            "cli@news.example",
-        ],
-        None,
-    )
-    .await;
+    let (ok, _, err) = warraq_on(&db, &["user", "disable"], &set_role[..2], None).await;
     assert!(ok, "{err}");
     let r = post_login(&site, "cli@news.example", PASSWORD, None).await;
     assert_eq!(r.status(), 401, "disabled");
