@@ -9,7 +9,8 @@
 // Debian's /usr/bin/chromium through playwright-core (no downloaded browsers), and
 // saves full-page screenshots to target/browser/admin-*.png.
 // The server, the browser contexts and the checks made on every page are in
-// harness.mjs, shared with the other files here.
+// harness.mjs, shared with the other files here; signing in, sending forms and
+// the tap-size checks are in backoffice.mjs, shared with editor.test.mjs.
 //
 // Env: WARRAQ_BIN   path to the warraq binary (default target/debug/warraq,
 //                   relative paths are taken from the repo root)
@@ -21,27 +22,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  ROOT,
   VIEWPORT,
   assertDirection,
-  assertNoHorizontalOverflow,
   assertNoProblems,
   cleanUp,
   goto,
   launch,
   openPage,
   platformFonts,
-  run,
   screenshot,
   settle,
   startServer,
 } from './harness.mjs';
+import { addUser, adminLocale, assertFits, assertUsable, signIn, submit } from './backoffice.mjs';
 
 // A slow two-core machine: argon2 on every sign-in, a debug build.
 const ACTION_TIMEOUT_MS = 30_000;
@@ -56,22 +54,8 @@ const ARTICLE = {
   body: '<p>أعلنت الحكومة إقرار موازنة عام ٢٠٢٧ بعجز أقل من المتوقع، وقالت إن الإنفاق على التعليم والصحة سيرتفع.</p>\n<p>وفي الخارج، رفع المحتجون لافتات تطالب بتخفيف الأعباء عن الأسر ذات الدخل المحدود.</p>',
 };
 
-// The back office's Arabic strings, from the locale file the binary embeds, so the
-// checks follow the wording rather than repeat it.
-const AR = (() => {
-  const text = readFileSync(path.join(ROOT, 'themes', 'admin', 'locales', 'ar.toml'), 'utf8');
-  const table = {};
-  for (const line of text.split('\n')) {
-    const m = line.match(/^([A-Za-z0-9_]+)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
-    if (m) table[m[1]] = JSON.parse(m[2]);
-  }
-  return new Proxy(table, {
-    get(t, key) {
-      if (typeof key === 'string' && !(key in t)) throw new Error(`no key ${key} in themes/admin/locales/ar.toml`);
-      return t[key];
-    },
-  });
-})();
+// The back office's Arabic strings (the checks follow the wording rather than repeat it).
+const AR = adminLocale('ar');
 
 let tmp; // temp dir holding the SQLite file, the config and the browser profile
 let dbUrl;
@@ -120,47 +104,6 @@ async function assertRtl(page, where) {
   await assertDirection(page, 'ar', 'rtl', where, { attribute: true, main: true });
 }
 
-// assertUsable and the dashboard's own check measure against VIEWPORT.width, so
-// every page is checked to have it.
-async function assertFits(page, where) {
-  await assertNoHorizontalOverflow(page, where, { width: VIEWPORT.width });
-}
-
-// The requests a navigation went through: ["POST /admin/login 303", "GET /admin/ 200"].
-function chainOf(res) {
-  const chain = [];
-  for (let req = res.request(); req; req = req.redirectedFrom()) {
-    chain.unshift(`${req.method()} ${new URL(req.url()).pathname}`);
-  }
-  chain[chain.length - 1] += ` ${res.status()}`;
-  return chain;
-}
-
-// Clicks a submit button and waits for the page the form leads to (after any
-// redirects); checks where it ended and with which status.
-async function submit(page, button, { path: expectPath, status = 200, where }) {
-  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-  assert.ok(res, `${where}: the form led nowhere`);
-  const chain = chainOf(res);
-  const url = new URL(res.url());
-  const pathOk = expectPath instanceof RegExp ? expectPath.test(url.pathname) : url.pathname === expectPath;
-  if (res.status() !== status || !pathOk) {
-    const html = await page.content().catch(() => '');
-    assert.fail(
-      `${where}: expected ${expectPath} with ${status}, got ${url.pathname}${url.search} with ${res.status()}\n` +
-        `  requests: ${chain.join(' → ')}\n  page: ${snippet(html)}`,
-    );
-  }
-  await settle(page);
-  return { res, chain, url };
-}
-
-// The interesting part of a page, for a failure message.
-function snippet(html) {
-  const main = html.match(/<main[\s\S]*?<\/main>/)?.[0] ?? html;
-  return main.replace(/\s+/g, ' ').slice(0, 1500);
-}
-
 // A template given a null renders it as the word "None"; nothing an editor sees or
 // would send back should say None, null or undefined on its own.
 async function assertNoNullWords(page, where) {
@@ -176,32 +119,6 @@ async function assertNoNullWords(page, where) {
     return out;
   });
   assert.deepEqual(found, [], `${where}: null rendered as a word:\n  ${found.join('\n  ')}`);
-}
-
-// Visible, inside the viewport's width, and big enough to tap (WCAG 2.2's 24 px
-// minimum target).
-async function assertUsable(page, locator, where) {
-  const what = `${where}: ${locator}`;
-  assert.ok((await locator.count()) > 0, `${what} is missing`);
-  const el = locator.first();
-  await el.scrollIntoViewIfNeeded();
-  assert.ok(await el.isVisible(), `${what} is not visible`);
-  assert.ok(await el.isEnabled(), `${what} is disabled`);
-  const box = await el.boundingBox();
-  assert.ok(box && box.width > 0 && box.height > 0, `${what} has an empty box ${JSON.stringify(box)}`);
-  assert.ok(
-    box.x >= -0.5 && box.x + box.width <= VIEWPORT.width + 0.5,
-    `${what} spans x=${box.x.toFixed(1)}..${(box.x + box.width).toFixed(1)}, outside 0..${VIEWPORT.width}`,
-  );
-  assert.ok(box.height >= 24 && box.width >= 24, `${what} is ${box.width.toFixed(0)}×${box.height.toFixed(0)} px, too small to tap`);
-  // Nothing else is drawn over its middle (it would take the tap).
-  const hit = await el.evaluate((node) => {
-    const b = node.getBoundingClientRect();
-    const top = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-    return !top || node === top || node.contains(top) || top.contains(node) ? null : top.outerHTML.slice(0, 200);
-  });
-  assert.equal(hit, null, `${what} is covered by ${hit}`);
-  return box;
 }
 
 // The Arabic of `selector` is drawn with an Arabic font (fonts-noto-core), not boxes.
@@ -228,16 +145,6 @@ async function signOut(page, where) {
   await assertUsable(page, button, where);
   await submit(page, button, { path: '/admin/login', where: `${where}: sign out` });
   assert.equal(await sessionCookie(), undefined, `${where}: the session cookie is still there after signing out`);
-}
-
-// Password step: fills the sign-in form and sends it.
-async function signIn(page, who, expectPath, where) {
-  await goto(page, `${base}/admin/login`);
-  await page.locator('#email').fill(who.email);
-  await page.locator('#password').fill(who.password);
-  const button = page.locator('form[action="/admin/login"] button[type="submit"]');
-  await assertUsable(page, button, where);
-  return submit(page, button, { path: expectPath, where: `${where}: sign in as ${who.email}` });
 }
 
 async function assertNav(page, where, { admin }) {
@@ -268,11 +175,7 @@ before(async () => {
   await writeFile(config, '[admin]\nrequire_second_factor = true\n');
   base = await startServer(dbUrl, ['--config', config]);
   // The first admin, from the command line, while the server runs.
-  const added = await run(
-    ['user', 'add', '--database', dbUrl, '--email', ADMIN.email, '--name', ADMIN.name, '--role', 'admin', '--password-stdin'],
-    `${ADMIN.password}\n`,
-  );
-  assert.match(added, /added rania@example\.com/, 'warraq user add');
+  await addUser(dbUrl, ADMIN, 'admin');
   browser = await launch(tmp, 'staff', { server: base, timeout: ACTION_TIMEOUT_MS, locale: 'ar' });
 });
 
@@ -305,7 +208,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await assertNoNullWords(page, 'login');
 
       // require_second_factor: the password alone leads to the setup, nowhere else.
-      const { chain } = await signIn(page, ADMIN, '/admin/account', 'login');
+      const { chain } = await signIn(page, base, ADMIN, { path: '/admin/account', where: 'login', usable: true });
       t.diagnostic(`sign-in: ${chain.join(' → ')}`);
       assert.ok(await sessionCookie(), 'no session cookie after signing in');
       await assertRtl(page, 'enrol');
@@ -372,7 +275,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       const before = (await browser.cookies(base)).length;
       t.diagnostic(`cookies after sign-out: ${before}`);
 
-      await signIn(page, ADMIN, '/admin/login/totp', 'sign-in again');
+      await signIn(page, base, ADMIN, { path: '/admin/login/totp', where: 'sign-in again', usable: true });
       await assertRtl(page, 'totp');
       assert.equal((await page.locator('main h1').innerText()).trim(), AR.totp_title, 'totp: heading');
       assert.equal(await page.locator('header nav').count(), 0, 'totp: navigation shown before the second step');
@@ -471,7 +374,7 @@ describe('back office in a 390px phone viewport', { timeout: 10 * 60_000 }, () =
       await goto(page, `${base}/admin/`);
       await signOut(page, 'admin dashboard');
       // No second factor is required of authors: the password leads straight in.
-      const { chain } = await signIn(page, AUTHOR, '/admin/', 'author sign-in');
+      const { chain } = await signIn(page, base, AUTHOR, { path: '/admin/', where: 'author sign-in', usable: true });
       t.diagnostic(`author sign-in: ${chain.join(' → ')}`);
 
       await assertRtl(page, 'author dashboard');

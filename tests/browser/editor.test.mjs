@@ -10,33 +10,30 @@
 // Run from the repo root with `node --test tests/browser/` (or tests/browser/run.sh).
 // Starts its own warraq server with the demo newsroom on a fresh SQLite file and
 // drives Debian's /usr/bin/chromium through playwright-core; screenshots go to
-// target/browser/editor-*.png. Helpers shared with the other files: harness.mjs.
+// target/browser/editor-*.png. Helpers shared with the other files: harness.mjs,
+// and backoffice.mjs (shared with admin.test.mjs).
 //
 // The tests run in order and build on each other (one author, one browser
 // profile): a failure early on fails the later ones too.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ROOT,
   VIEWPORT,
   assertDirection,
-  assertNoHorizontalOverflow,
   assertNoProblems,
   cleanUp,
   goto,
   launch,
   openPage,
-  run,
   screenshot,
-  settle,
   startServer,
 } from './harness.mjs';
+import { addUser, adminLocale, assertFits, signIn, submit } from './backoffice.mjs';
 
 const ACTION_TIMEOUT_MS = 30_000;
 const TEST_TIMEOUT_MS = 180_000;
@@ -65,23 +62,8 @@ const TEXT = {
   caption: 'مقر المصرف المركزي (صورة توضيحية)',
 };
 
-// The back office's strings, from the locale files the binary embeds: the checks
-// follow the wording rather than repeat it.
-function locale(code) {
-  const text = readFileSync(path.join(ROOT, 'themes', 'admin', 'locales', `${code}.toml`), 'utf8');
-  const table = {};
-  for (const line of text.split('\n')) {
-    const m = line.match(/^([A-Za-z0-9_]+)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
-    if (m) table[m[1]] = JSON.parse(m[2]);
-  }
-  return new Proxy(table, {
-    get(t, key) {
-      if (typeof key === 'string' && !(key in t)) throw new Error(`no key ${key} in themes/admin/locales/${code}.toml`);
-      return t[key];
-    },
-  });
-}
-const AR = locale('ar');
+// The back office's Arabic strings (the checks follow the wording rather than repeat it).
+const AR = adminLocale('ar');
 
 // The toolbar, in order: data-command, its locale key, whether it toggles (aria-pressed).
 const TOOLBAR = [
@@ -150,37 +132,11 @@ function makePng(width, height) {
   return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-function chainOf(res) {
-  const chain = [];
-  for (let req = res.request(); req; req = req.redirectedFrom()) chain.unshift(`${req.method()} ${new URL(req.url()).pathname}`);
-  chain[chain.length - 1] += ` ${res.status()}`;
-  return chain;
-}
-
-// Clicks a submit button, waits for where the form leads (after redirects).
-async function submit(page, button, { path: expectPath, status = 200, where }) {
-  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-  assert.ok(res, `${where}: the form led nowhere`);
-  const url = new URL(res.url());
-  const pathOk = expectPath instanceof RegExp ? expectPath.test(url.pathname) : url.pathname === expectPath;
-  if (res.status() !== status || !pathOk) {
-    const html = (await page.content().catch(() => '')).match(/<main[\s\S]*?<\/main>/)?.[0] ?? '';
-    assert.fail(
-      `${where}: expected ${expectPath} with ${status}, got ${url.pathname}${url.search} with ${res.status()}\n` +
-        `  requests: ${chainOf(res).join(' → ')}\n  page: ${html.replace(/\s+/g, ' ').slice(0, 1500)}`,
-    );
-  }
-  await settle(page);
-  return url;
-}
-
-async function signIn(context, where) {
+// The author signs in, on a page of its own in `context`.
+async function signInAuthor(context, where) {
   const { page, problems } = await openPage(context);
   try {
-    await goto(page, `${base}/admin/login`);
-    await page.locator('#email').fill(AUTHOR.email);
-    await page.locator('#password').fill(AUTHOR.password);
-    await submit(page, page.locator('form[action="/admin/login"] button[type="submit"]'), { path: '/admin/', where });
+    await signIn(page, base, AUTHOR, { where });
     assertNoProblems(problems, where);
   } finally {
     await page.close();
@@ -281,11 +237,7 @@ before(async () => {
   // The demo newsroom (its sections) loads only into an empty database, and a new
   // byline makes it non-empty: the author is added once the server runs.
   base = await startServer(dbUrl);
-  const added = await run(
-    ['user', 'add', '--database', dbUrl, '--email', AUTHOR.email, '--name', AUTHOR.name, '--role', 'author', '--author', 'new', '--password-stdin'],
-    `${AUTHOR.password}\n`,
-  );
-  assert.match(added, /added huda@example\.com/, 'warraq user add');
+  await addUser(dbUrl, AUTHOR, 'author', ['--author', 'new']);
   browser = await launch(tmp, 'editor', { server: base, timeout: ACTION_TIMEOUT_MS, locale: 'ar' });
   noJs = await launch(tmp, 'nojs', { server: base, timeout: ACTION_TIMEOUT_MS, locale: 'ar', javaScriptEnabled: false });
 });
@@ -294,8 +246,8 @@ after(() => cleanUp({ contexts: [browser, noJs], tmp }));
 
 describe('the body editor', { timeout: 15 * 60_000 }, () => {
   test('the author signs in', { timeout: TEST_TIMEOUT_MS }, async () => {
-    await signIn(browser, 'sign in with JavaScript');
-    await signIn(noJs, 'sign in without JavaScript');
+    await signInAuthor(browser, 'sign in with JavaScript');
+    await signInAuthor(noJs, 'sign in without JavaScript');
   });
 
   test('the editor takes the textarea\'s place, with a labelled toolbar that wraps at 390 px', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -348,7 +300,7 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
       assert.ok(narrow.inside, 'at 390 px a toolbar button sticks out of the viewport');
       assert.ok(narrow.rows >= 2, `at 390 px the toolbar does not wrap (${narrow.rows} row)`);
       assert.deepEqual(narrow.small, [], 'toolbar buttons too small to tap');
-      await assertNoHorizontalOverflow(page, 'new article at 390 px', { width: VIEWPORT.width });
+      await assertFits(page, 'new article at 390 px');
       await assertDirection(page, 'ar', 'rtl', 'new article', { attribute: true });
 
       await page.setViewportSize(WIDE);
@@ -454,13 +406,13 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
 
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'editor-390.png');
-      await assertNoHorizontalOverflow(page, 'written article at 390 px', { width: VIEWPORT.width });
+      await assertFits(page, 'written article at 390 px');
       await page.setViewportSize(WIDE);
       await screenshot(page, 'editor-1280.png');
       await page.setViewportSize(VIEWPORT);
 
       const publish = page.locator('.article-actions button[name="action"][value="publish"]');
-      const saved = await submit(page, publish, { path: /^\/admin\/articles\/\d+$/, where: 'publish' });
+      const { url: saved } = await submit(page, publish, { path: /^\/admin\/articles\/\d+$/, where: 'publish' });
       articleId = Number(saved.pathname.split('/').pop());
       assert.equal(saved.searchParams.get('done'), 'created');
       assert.equal((await page.locator('.status-line .status').innerText()).trim(), AR.status_published);
@@ -509,7 +461,7 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
       await goto(page, `${base}/admin/articles/${articleId}`);
       const href = await page.locator('main .page-head a', { hasText: AR.view_on_site }).getAttribute('href');
       await goto(page, new URL(href, page.url()).href);
-      await assertNoHorizontalOverflow(page, 'public article', { width: VIEWPORT.width });
+      await assertFits(page, 'public article');
     } finally {
       await page.close();
     }
@@ -595,7 +547,7 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
       assert.ok(html.includes(`<h2 dir="auto">${TEXT.h2}</h2>`), `source: ${html}`);
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'editor-source-390.png');
-      await assertNoHorizontalOverflow(page, 'source mode', { width: VIEWPORT.width });
+      await assertFits(page, 'source mode');
 
       // Written by hand: no dir, a <b>, a <span> with a style.
       await page.locator('#f-body_html').fill(`${html}\n<p>Added <b>by hand</b> in <span style="color:red">HTML</span>.</p>`);
@@ -672,7 +624,7 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
       await textarea.fill(body);
       await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, 'editor-nojs-390.png');
-      const saved = await submit(page, page.locator('.article-actions button[value="publish"]'), { path: /^\/admin\/articles\/\d+$/, where: 'no JavaScript: publish' });
+      const { url: saved } = await submit(page, page.locator('.article-actions button[value="publish"]'), { path: /^\/admin\/articles\/\d+$/, where: 'no JavaScript: publish' });
       tableArticleId = Number(saved.pathname.split('/').pop());
       const stored = await textarea.inputValue();
       assert.ok(stored.includes('<table>'), `no JavaScript: the table was not stored: ${stored}`);
