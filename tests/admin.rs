@@ -31,6 +31,7 @@ on_both_backends!(
     revoked_tokens_and_disabled_users,
     second_factor,
     audit_log_records_who_did_what,
+    moved_articles_and_linked_editions,
 );
 
 // ---------------------------------------------------------------------
@@ -2207,5 +2208,70 @@ async fn command_line_users_and_tokens() {
     assert!(ok, "{err}");
     let r = post_login(&site, "cli@news.example", PASSWORD, None).await;
     assert_eq!(r.status(), 401, "disabled");
+    site.stop().await;
+}
+
+// ---------------------------------------------------------------------
+// Old URLs and the other edition.
+// ---------------------------------------------------------------------
+
+/// A published article whose slug changes answers at its old URL with a
+/// 301 to the new one; linking it to its English edition links both ways,
+/// and both pages then name each other as `hreflang` alternates.
+async fn moved_articles_and_linked_editions(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let token = token_of_new(&site, "editor@news.example", Role::Editor).await;
+    let mut article = draft("مجلس البلدية يقرّ خطة المياه");
+    article["status"] = json!("published");
+    article["slug"] = json!("خطة-المياه");
+    let (status, ar) = post_article(&site, &token, &article).await;
+    assert_eq!(status, 201, "{ar}");
+    let old_url = ar["url"].as_str().unwrap().to_string();
+    let path = article_path(&ar["id"]);
+
+    let (status, moved) = patch(&site, &path, &token, &json!({"slug": "خطة-المياه-الجديدة"})).await;
+    assert_eq!(status, 200, "{moved}");
+    let new_url = moved["url"].as_str().unwrap().to_string();
+    assert_ne!(old_url, new_url);
+    let old = site.get(&old_url).await;
+    assert_eq!(old.status(), 301, "{old_url}");
+    assert_eq!(old.headers()["location"], new_url.as_str());
+    site.text(&new_url, 200).await;
+    let mut english = draft("Council approves the water plan");
+    english["lang"] = json!("en");
+    english["status"] = json!("published");
+    let (status, en) = post_article(&site, &token, &english).await;
+    assert_eq!(status, 201, "{en}");
+    let (status, linked) = patch(&site, &path, &token, &json!({"translation_id": en["id"]})).await;
+    assert_eq!(status, 200, "{linked}");
+    assert_eq!(linked["translation_id"], en["id"]);
+    let (_, en_now) = get_with(&site, &article_path(&en["id"]), &token).await;
+    assert_eq!(en_now["translation_id"], ar["id"], "linked both ways");
+    site.caught_up().await;
+    let en_url = en["url"].as_str().unwrap();
+    let ar_page = site.text(&new_url, 200).await;
+    assert!(
+        ar_page.contains(r#"hreflang="en""#) && ar_page.contains(en_url),
+        "Arabic page names the English one"
+    );
+    let en_page = site.text(en_url, 200).await;
+    assert!(
+        en_page.contains(r#"hreflang="ar""#),
+        "English page names the Arabic one"
+    );
+
+    // Only the other language's article can be the other edition.
+    let (status, same) = patch(&site, &path, &token, &json!({"translation_id": ar["id"]})).await;
+    assert_eq!(status, 422, "{same}");
+    assert_eq!(same["error"]["fields"][0]["field"], "translation_id");
+    let (status, missing) = patch(&site, &path, &token, &json!({"translation_id": 999_999})).await;
+    assert_eq!(status, 422, "{missing}");
+    let (status, unlinked) = patch(&site, &path, &token, &json!({"translation_id": null})).await;
+    assert_eq!(status, 200, "{unlinked}");
+    let (_, en_now) = get_with(&site, &article_path(&en["id"]), &token).await;
+    assert!(
+        en_now["translation_id"].is_null(),
+        "unlinked both ways: {en_now}"
+    );
     site.stop().await;
 }

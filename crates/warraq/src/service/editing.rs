@@ -6,9 +6,11 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::Newsroom;
-use crate::model::{slugify, valid_slug, Actor, AuditAction, Cover, Lang, NewArticle, Stage, User};
+use crate::model::{
+    redirect_key, slugify, valid_slug, Actor, AuditAction, Cover, Lang, NewArticle, Stage, User,
+};
 use crate::render::shortcode_warnings;
-use crate::store::{SaveError, StaffArticle, StaffQuery};
+use crate::store::{Save, SaveError, StaffArticle, StaffQuery};
 
 /// The fields a save may carry; absent ones keep their stored value (or
 /// their default, for a new article).
@@ -30,6 +32,10 @@ pub struct ArticleInput {
     #[schema(value_type = Option<CoverInput>)]
     pub cover: Option<Option<CoverInput>>,
     pub slug: Option<String>,
+    /// The other language's edition of the same story (`null`: none).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub translation_id: Option<Option<i64>>,
     /// The revision the change was made from: refused when older than the
     /// stored one.
     pub revision: Option<i64>,
@@ -325,6 +331,24 @@ impl Newsroom {
                 _ => {}
             }
         }
+        let translation = match input.translation_id {
+            Some(Some(other)) => match self.store.staff_article(other).await? {
+                Some(o) if o.article.lang != a.lang && Some(other) != id => Some(Some(other)),
+                Some(_) => {
+                    fail(
+                        "translation_id",
+                        "invalid",
+                        format!("article {other} is not in the other language"),
+                    );
+                    None
+                }
+                None => {
+                    fail("translation_id", "unknown", format!("no article {other}"));
+                    None
+                }
+            },
+            other => other,
+        };
         if matches!(to, Stage::Published | Stage::Scheduled) {
             if a.standfirst.is_empty() {
                 fail(
@@ -377,9 +401,28 @@ impl Newsroom {
         }
         let owner = existing.is_none().then_some(user.id);
         let expected = input.revision;
+        // A published article whose URL changes keeps its old one as a 301.
+        let old_url = existing
+            .as_ref()
+            .filter(|s| s.stage() == Stage::Published)
+            .map(|s| self.views.urls.article(&s.article));
+        let moved_from = old_url.and_then(|old| {
+            let mut moved = existing.as_ref()?.article.clone();
+            moved.slug = a.slug.clone();
+            moved.lang = a.lang;
+            moved.published_at = a.published_at;
+            (self.views.urls.article(&moved) != old).then(|| redirect_key(&old, None))
+        });
+        let save = Save {
+            owner,
+            expected,
+            moved_from: moved_from.as_deref(),
+            translation,
+            audit: &audit,
+        };
         let (id, _) = self
             .store
-            .save_article(id, &a, &body, owner, expected, &audit)
+            .save_article(id, &a, &body, &save)
             .await
             .map_err(|e| match e {
                 SaveError::NotFound => EditError::NotFound,
@@ -474,6 +517,7 @@ impl Newsroom {
         let body = self.body(&a.article, &prepared).await?;
         let mut json = crate::render::article_json(&a.article, &self.views, &body);
         json["status"] = serde_json::json!(a.stage().as_str());
+        json["translation_id"] = serde_json::json!(a.article.translation_id);
         json["revision"] = serde_json::json!(a.revision);
         json["warnings"] = serde_json::json!(warnings);
         Ok(json)

@@ -54,6 +54,22 @@ pub struct StaffQuery {
     pub per_page: u32,
 }
 
+/// What a save carries besides the article.
+#[derive(Clone, Copy, Default)]
+pub struct Save<'a> {
+    /// The user creating it (ignored when it has an owner).
+    pub owner: Option<i64>,
+    /// The revision the change was made from: refused when the stored one
+    /// moved on.
+    pub expected: Option<i64>,
+    /// The redirect key of the article's old public URL, when this save
+    /// moves it (a new slug or date): it then answers 301.
+    pub moved_from: Option<&'a str>,
+    /// The other edition of the story (`Some(None)`: none any more).
+    pub translation: Option<Option<i64>>,
+    pub audit: &'a [(&'a Actor, AuditAction, String)],
+}
+
 /// Why a save was refused.
 #[derive(Debug)]
 pub enum SaveError {
@@ -188,20 +204,25 @@ impl Store {
         Ok(row.map(|r| r.try_get("id")).transpose()?)
     }
 
-    /// Creates (`id` None, owned by `owner`) or replaces article `id` with
-    /// `a`, whose body the caller sanitised, in one transaction with its
-    /// change and its audit entries. A replace made from revision
-    /// `expected` fails with [`SaveError::Stale`] when the stored one has
-    /// moved on. Returns the id and the new revision.
+    /// Creates (`id` None) or replaces article `id` with `a`, whose body
+    /// the caller sanitised, in one transaction with what `save` adds: its
+    /// owner, the conflict check, a redirect, the link to the other
+    /// edition, the change and the audit entries. Returns the id and the
+    /// new revision.
     pub async fn save_article(
         &self,
         id: Option<i64>,
         a: &NewArticle,
         body: &str,
-        owner: Option<i64>,
-        expected: Option<i64>,
-        audit: &[(&Actor, AuditAction, String)],
+        save: &Save<'_>,
     ) -> Result<(i64, i64), SaveError> {
+        let Save {
+            owner,
+            expected,
+            moved_from,
+            translation,
+            audit,
+        } = *save;
         let created = id.is_none();
         let mut tx = self.pool.begin().await?;
         let mut was_public = false;
@@ -236,6 +257,37 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        if let Some(source) = moved_from {
+            sqlx::query(
+                "INSERT INTO redirects (source, article_id) VALUES ($1, $2) \
+                 ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id, \
+                 page_id = NULL, location = NULL",
+            )
+            .bind(source)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(other) = translation {
+            // Both editions point at each other; one that pointed here
+            // before and no longer does is unlinked.
+            sqlx::query("UPDATE articles SET translation_id = NULL WHERE translation_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE articles SET translation_id = $1 WHERE id = $2")
+                .bind(other)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(other) = other {
+                sqlx::query("UPDATE articles SET translation_id = $1 WHERE id = $2")
+                    .bind(id)
+                    .bind(other)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         let revision: i64 = sqlx::query("SELECT revision FROM articles WHERE id = $1")
             .bind(id)

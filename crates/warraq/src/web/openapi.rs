@@ -149,6 +149,8 @@ pub struct StaffArticle {
     revision: Option<i64>,
     /// What the text pipeline noticed (unknown shortcodes…).
     warnings: Option<Vec<String>>,
+    /// The other language's edition of the same story.
+    translation_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

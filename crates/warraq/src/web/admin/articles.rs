@@ -351,6 +351,8 @@ fn input_of(app: &AppState, fields: &[(String, String)]) -> (ArticleInput, Strin
         publish_at,
         cover,
         slug: one("slug"),
+        // The form has no field for it yet: the link stays as it is.
+        translation_id: None,
         revision: one("revision")
             .and_then(|r| r.parse().ok())
             .filter(|r| *r > 0),
