@@ -32,6 +32,7 @@ on_both_backends!(
     second_factor,
     audit_log_records_who_did_what,
     moved_articles_and_linked_editions,
+    revisions_and_restore,
 );
 
 // ---------------------------------------------------------------------
@@ -2273,5 +2274,90 @@ async fn moved_articles_and_linked_editions(backend: Backend) {
         en_now["translation_id"].is_null(),
         "unlinked both ways: {en_now}"
     );
+    site.stop().await;
+}
+
+/// Every save is a revision, listed newest first with who made it;
+/// restoring one saves its fields again as the newest revision, leaving the
+/// status alone; nobody who may not see the article sees its revisions.
+async fn revisions_and_restore(backend: Backend) {
+    let site = TestSite::demo(backend).await;
+    let author = add_user(&site, "author@news.example", Role::Author).await;
+    let token = token_for(&site, &author).await;
+    let stranger = token_of_new(&site, "other@news.example", Role::Contributor).await;
+    let mut article = draft("العنوان الأول للموازنة");
+    article["status"] = json!("published");
+    let (status, first) = post_article(&site, &token, &article).await;
+    assert_eq!(status, 201, "{first}");
+    let path = article_path(&first["id"]);
+    patch(&site, &path, &token, &json!({"headline": "العنوان الثاني"})).await;
+    let (_, third) = patch(
+        &site,
+        &path,
+        &token,
+        &json!({"headline": "العنوان الثالث", "body_html": "<p>نص جديد</p>"}),
+    )
+    .await;
+    assert_eq!(third["revision"], 3);
+
+    let (status, list) = get_with(&site, &format!("{path}/revisions"), &token).await;
+    assert_eq!(status, 200, "{list}");
+    let revisions = list["revisions"].as_array().unwrap();
+    let seen: Vec<(i64, &str)> = revisions
+        .iter()
+        .map(|r| {
+            (
+                r["revision"].as_i64().unwrap(),
+                r["headline"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (3, "العنوان الثالث"),
+            (2, "العنوان الثاني"),
+            (1, "العنوان الأول للموازنة")
+        ]
+    );
+    assert!(revisions
+        .iter()
+        .all(|r| r["actor"] == author.email.as_str()));
+
+    let (status, restored) = api(
+        &site,
+        "POST",
+        &format!("{path}/revisions/1/restore"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{restored}");
+    assert_eq!(restored["headline"], "العنوان الأول للموازنة");
+    assert_eq!(restored["body_html"], first["body_html"]);
+    assert_eq!(restored["revision"], 4, "a restore is a save");
+    assert_eq!(restored["status"], "published", "the status stays");
+
+    let (status, _) = api(
+        &site,
+        "POST",
+        &format!("{path}/revisions/99/restore"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    // Public articles are anyone's to read, not to restore.
+    let (status, _) = api(
+        &site,
+        "POST",
+        &format!("{path}/revisions/2/restore"),
+        Some(&stranger),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = api(&site, "GET", &format!("{path}/revisions"), None, None).await;
+    assert_eq!(status, 401);
     site.stop().await;
 }

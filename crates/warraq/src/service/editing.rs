@@ -10,7 +10,7 @@ use crate::model::{
     redirect_key, slugify, valid_slug, Actor, AuditAction, Cover, Lang, NewArticle, Stage, User,
 };
 use crate::render::shortcode_warnings;
-use crate::store::{Save, SaveError, StaffArticle, StaffQuery};
+use crate::store::{RevisionInfo, Save, SaveError, StaffArticle, StaffQuery};
 
 /// The fields a save may carry; absent ones keep their stored value (or
 /// their default, for a new article).
@@ -435,6 +435,34 @@ impl Newsroom {
             .await?
             .ok_or(EditError::NotFound)?;
         Ok(Saved { article, warnings })
+    }
+
+    /// The revisions of an article `user` may see, newest first.
+    pub async fn revisions(&self, user: &User, id: i64) -> Result<Vec<RevisionInfo>, EditError> {
+        self.staff_article(user, id).await?;
+        Ok(self.store.revisions(id).await?)
+    }
+
+    /// Saves revision `n` of article `id` again as its newest: its fields,
+    /// not its status or time (restoring an old draft does not unpublish).
+    pub async fn restore_revision(
+        &self,
+        user: &User,
+        by: &Actor,
+        id: i64,
+        n: i64,
+    ) -> Result<Saved, EditError> {
+        self.staff_article(user, id).await?;
+        let content = self
+            .store
+            .revision_content(id, n)
+            .await?
+            .ok_or(EditError::NotFound)?;
+        let mut input: ArticleInput =
+            serde_json::from_str(&content).map_err(|e| EditError::Internal(e.into()))?;
+        input.status = None;
+        input.publish_at = None;
+        self.save_article(user, by, Some(id), input).await
     }
 
     /// Moves an article to the trash (off the site if it was on it).

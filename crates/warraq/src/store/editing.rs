@@ -294,6 +294,19 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("revision")?;
+        let by = audit.first().map(|(by, _, _)| *by);
+        sqlx::query(
+            "INSERT INTO revisions (article_id, revision, at, user_id, actor, content) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(revision)
+        .bind(now())
+        .bind(by.and_then(|b| b.user_id))
+        .bind(by.map_or("", |b| b.name.as_str()))
+        .bind(snapshot(a, body).to_string())
+        .execute(&mut *tx)
+        .await?;
         for (by, action, detail) in audit {
             log_audit(&mut tx, by, *action, &format!("article {id}"), detail).await?;
         }
@@ -306,6 +319,72 @@ impl Store {
         };
         self.commit_changes(tx, &[id], kind).await?;
         Ok((id, revision))
+    }
+}
+
+/// An article as saved, in the write API's words (the keys of
+/// `ArticleInput`): what a revision keeps.
+fn snapshot(a: &NewArticle, body: &str) -> serde_json::Value {
+    serde_json::json!({
+        "lang": a.lang.code(),
+        "headline": a.headline,
+        "standfirst": a.standfirst,
+        "body_html": body,
+        "slug": a.slug,
+        "sections": a.section_slugs,
+        "authors": a.author_slugs,
+        "tags": a.tag_names,
+        "cover": a.cover.as_ref().map(|c| serde_json::json!({"url": c.url, "alt": c.alt, "caption": c.caption})),
+        "status": a.status.as_str(),
+        "publish_at": a.published_at.to_string(),
+    })
+}
+
+/// One saved revision, as lists show it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RevisionInfo {
+    pub revision: i64,
+    pub at: jiff::Timestamp,
+    pub user_id: Option<i64>,
+    pub actor: String,
+    pub headline: String,
+}
+
+impl Store {
+    /// The revisions of article `id`, newest first.
+    pub async fn revisions(&self, id: i64) -> anyhow::Result<Vec<RevisionInfo>> {
+        let rows = sqlx::query(
+            "SELECT revision, at, user_id, actor, content FROM revisions \
+             WHERE article_id = $1 ORDER BY revision DESC",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let content: serde_json::Value =
+                    serde_json::from_str(&r.try_get::<String, _>("content")?)?;
+                Ok(RevisionInfo {
+                    revision: r.try_get("revision")?,
+                    at: super::timestamp(r.try_get("at")?)?,
+                    user_id: r.try_get("user_id")?,
+                    actor: r.try_get("actor")?,
+                    headline: content["headline"].as_str().unwrap_or_default().to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// What revision `n` of article `id` saved (JSON in the write API's
+    /// words).
+    pub async fn revision_content(&self, id: i64, n: i64) -> anyhow::Result<Option<String>> {
+        let row =
+            sqlx::query("SELECT content FROM revisions WHERE article_id = $1 AND revision = $2")
+                .bind(id)
+                .bind(n)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| r.try_get("content")).transpose()?)
     }
 }
 

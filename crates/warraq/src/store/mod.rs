@@ -33,7 +33,7 @@ use crate::model::Lang;
 
 pub use accounts::{Credentials, NewUser};
 pub use changes::ChangeKind;
-pub use editing::{Save, SaveError, StaffArticle, StaffQuery};
+pub use editing::{RevisionInfo, Save, SaveError, StaffArticle, StaffQuery};
 pub use import::{Import, Item, ItemKind, Outcome, Sanitized};
 pub use plans::Plan;
 pub use read::{ArticleFilter, ArticleQuery, Page};

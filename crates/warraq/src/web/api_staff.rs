@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::{require_staff, Peer, Staff};
-use super::openapi::{AuditLog, ErrorBody, StaffArticle};
+use super::openapi::{AuditLog, ErrorBody, RevisionList, StaffArticle};
 use super::{AppState, Failure};
 use crate::model::{Lang, Stage};
 use crate::service::ArticleInput;
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles", post(create))
         .route("/api/v1/articles/{id}", patch(update).delete(delete))
+        .route("/api/v1/articles/{id}/revisions", get(revisions))
+        .route("/api/v1/articles/{id}/revisions/{n}/restore", post(restore))
         .route("/api/v1/audit", get(audit))
 }
 
@@ -111,6 +113,52 @@ pub(super) async fn delete(
         .trash_article(&staff.user, &staff.actor(), article_id(&id)?)
         .await?;
     Ok(Json(app.staff_json(&saved.article, &[]).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/articles/{id}/revisions", tag = "writing",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 200, description = "Every save of the article, newest first: who, when, its headline then.", body = RevisionList),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 404, description = "No such article (for this caller).", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn revisions(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    let list = app.revisions(&staff.user, article_id(&id)?).await?;
+    Ok(Json(json!({ "revisions": list })).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/articles/{id}/revisions/{n}/restore", tag = "writing",
+    params(
+        ("id" = i64, Path, description = "Article id"),
+        ("n" = i64, Path, description = "The revision to restore"),
+    ),
+    responses(
+        (status = 200, description = "Its fields saved again as a new revision (status and time unchanged).", body = StaffArticle),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 403, description = "The caller's role may not change this article.", body = ErrorBody),
+        (status = 404, description = "No such article or revision (for this caller).", body = ErrorBody),
+        (status = 422, description = "The revision no longer validates (a section since removed…).", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn restore(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Path((id, n)): Path<(String, String)>,
+) -> Result<Response, Failure> {
+    let staff = staff(&app, &headers, peer).await?;
+    let n: i64 = n.parse().map_err(|_| Failure::NotFound)?;
+    let saved = app
+        .restore_revision(&staff.user, &staff.actor(), article_id(&id)?, n)
+        .await?;
+    Ok(Json(app.staff_json(&saved.article, &saved.warnings).await?).into_response())
 }
 
 /// `GET /api/v1/articles/{id}` with credentials: what this user may see,

@@ -34,6 +34,8 @@ use super::{api, api_staff, pages, AppState};
         api_staff::create,
         api_staff::update,
         api_staff::delete,
+        api_staff::revisions,
+        api_staff::restore,
         api_staff::audit,
         document,
     ),
@@ -196,6 +198,22 @@ struct PageDoc {
 #[derive(Serialize, ToSchema)]
 pub struct PageList {
     pages: Vec<PageDoc>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Revision {
+    /// Its number: the article's `revision` after that save.
+    revision: i64,
+    at: String,
+    user_id: Option<i64>,
+    /// The e-mail of who saved, or `cli:USER`.
+    actor: String,
+    headline: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionList {
+    revisions: Vec<Revision>,
 }
 
 #[derive(Serialize, ToSchema)]
