@@ -4,14 +4,14 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::{require_staff, Peer, Staff};
+use super::auth::{ApiStaff, Staff};
 use super::openapi::{AuditLog, ErrorBody, RevisionList, StaffArticle};
 use super::{AppState, Failure};
 use crate::model::{Lang, Stage};
@@ -25,10 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/articles/{id}/revisions", get(revisions))
         .route("/api/v1/articles/{id}/revisions/{n}/restore", post(restore))
         .route("/api/v1/audit", get(audit))
-}
-
-async fn staff(app: &AppState, headers: &HeaderMap, peer: String) -> Result<Staff, Failure> {
-    require_staff(app, headers, peer).await
 }
 
 fn body(input: Result<Json<ArticleInput>, JsonRejection>) -> Result<ArticleInput, Failure> {
@@ -53,11 +49,9 @@ fn article_id(id: &str) -> Result<i64, Failure> {
     security(("bearer" = [])))]
 pub(super) async fn create(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     input: Result<Json<ArticleInput>, JsonRejection>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     let saved = app
         .save_article(&staff.user, &staff.actor(), None, body(input)?)
         .await?;
@@ -80,12 +74,10 @@ pub(super) async fn create(
     security(("bearer" = [])))]
 pub(super) async fn update(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
     input: Result<Json<ArticleInput>, JsonRejection>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     let id = article_id(&id)?;
     let saved = app
         .save_article(&staff.user, &staff.actor(), Some(id), body(input)?)
@@ -104,11 +96,9 @@ pub(super) async fn update(
     security(("bearer" = [])))]
 pub(super) async fn delete(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     let saved = app
         .trash_article(&staff.user, &staff.actor(), article_id(&id)?)
         .await?;
@@ -125,11 +115,9 @@ pub(super) async fn delete(
     security(("bearer" = [])))]
 pub(super) async fn revisions(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     let list = app.revisions(&staff.user, article_id(&id)?).await?;
     Ok(Json(json!({ "revisions": list })).into_response())
 }
@@ -149,11 +137,9 @@ pub(super) async fn revisions(
     security(("bearer" = [])))]
 pub(super) async fn restore(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     let n: i64 = n.parse().map_err(|_| Failure::NotFound)?;
     let saved = app
         .restore_revision(&staff.user, &staff.actor(), article_id(&id)?, n)
@@ -221,11 +207,9 @@ pub(super) struct AuditParams {
     security(("bearer" = [])))]
 pub(super) async fn audit(
     State(app): State<AppState>,
-    headers: HeaderMap,
-    Peer(peer): Peer,
+    ApiStaff(staff): ApiStaff,
     Query(p): Query<AuditParams>,
 ) -> Result<Response, Failure> {
-    let staff = staff(&app, &headers, peer).await?;
     if !staff.user.role.reads_audit() {
         return Err(Failure::Forbidden("only admins read the audit log".into()));
     }

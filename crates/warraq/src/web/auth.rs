@@ -161,6 +161,22 @@ pub async fn require_staff(
         .ok_or_else(|| Failure::Unauthorized("sign in, or send a Bearer token".into()))
 }
 
+/// A member of staff, for an API handler: 401 without credentials.
+pub struct ApiStaff(pub Staff);
+
+impl axum::extract::FromRequestParts<AppState> for ApiStaff {
+    type Rejection = Failure;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &AppState,
+    ) -> Result<Self, Failure> {
+        let address = address_of(&parts.extensions);
+        require_staff(app, &parts.headers, address)
+            .await
+            .map(ApiStaff)
+    }
+}
+
 fn unsafe_method(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
