@@ -108,7 +108,9 @@ impl Newsroom {
         }
     }
 
-    /// The articles `user` may see in a list of back-office articles.
+    /// The articles `user` may see in a list of back-office articles: the
+    /// newsroom's published ones, and of the rest their own (everyone's for
+    /// editors).
     pub async fn staff_articles(
         &self,
         user: &User,
@@ -280,11 +282,8 @@ impl Newsroom {
             to = Stage::Scheduled;
         }
         if to == Stage::Scheduled && publish_at.is_none_or(|t| t <= now) {
-            let kept = existing.as_ref().is_some_and(|s| {
-                from == Stage::Scheduled
-                    && input.publish_at.is_none()
-                    && s.article.published_at > now
-            });
+            // Saving a scheduled article without a new time keeps its time.
+            let kept = from == Stage::Scheduled && input.publish_at.is_none();
             if !kept {
                 fail(
                     "publish_at",

@@ -253,12 +253,9 @@ fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
     if !form {
         return None;
     }
-    form_urlencoded_pairs(body)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
         .into_iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
-}
-
-fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default()
 }

@@ -80,7 +80,7 @@ impl Failure {
         }
     }
 
-    fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         match self {
             Failure::NotFound => "not found".into(),
             Failure::BadRequest(m)

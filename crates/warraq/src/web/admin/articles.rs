@@ -35,17 +35,12 @@ pub async fn dashboard(
         Stage::Scheduled,
         Stage::Published,
     ] {
-        let mut query = StaffQuery {
+        let query = StaffQuery {
             stage: Some(stage),
             page: 1,
             per_page: DASHBOARD_ITEMS,
             ..StaffQuery::default()
         };
-        // "Recently published" is the newsroom's; the rest, one's own work
-        // (all of it for editors).
-        if stage != Stage::Published && !staff.user.role.edits_others() {
-            query.own = Some((staff.user.id, staff.user.author_id));
-        }
         let page = app
             .staff_articles(&staff.user, query)
             .await
@@ -135,7 +130,7 @@ fn form_article(
     sent: Option<&ArticleInput>,
     byline: Option<String>,
 ) -> Value {
-    let tz = jiff::tz::TimeZone::get(&app.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = app.views.dates.time_zone().clone();
     let local = |t: jiff::Timestamp| {
         t.to_zoned(tz.clone())
             .strftime("%Y-%m-%dT%H:%M")
@@ -317,7 +312,7 @@ fn input_of(app: &AppState, fields: &[(String, String)]) -> (ArticleInput, Strin
             .collect()
     });
     let publish_at = one("publish_at").filter(|v| !v.trim().is_empty()).map(|v| {
-        let tz = jiff::tz::TimeZone::get(&app.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz = app.views.dates.time_zone().clone();
         v.parse::<jiff::civil::DateTime>()
             .ok()
             .and_then(|dt| dt.to_zoned(tz).ok())

@@ -4,7 +4,8 @@
 //! alike), and the answer never tells an unknown e-mail from a wrong
 //! password.
 
-use axum::extract::{FromRequest, Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -15,7 +16,7 @@ use super::{private, render, with_status, Enrolling, Signed};
 use crate::auth::{digest, normalize_recovery_code, random_token, verify_password, Totp};
 use crate::model::{normalize_email, Actor, AuditAction, Lang, User};
 use crate::web::auth::{
-    address_of, cookie, session_life, session_of, set_cookie, LOGIN_COOKIE, SESSION_COOKIE,
+    cookie, session_life, session_of, set_cookie, Peer, LOGIN_COOKIE, SESSION_COOKIE,
 };
 use crate::web::{AppState, Failure};
 
@@ -86,10 +87,10 @@ fn throttle_keys(kind: &str, who: &str, address: &str) -> Vec<String> {
 pub async fn sign_in(
     State(app): State<AppState>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    Peer(address): Peer,
+    form: Result<Form<SignIn>, FormRejection>,
 ) -> Response {
-    let address = address_of(request.extensions());
-    let form = match axum::extract::Form::<SignIn>::from_request(request, &app).await {
+    let form = match form {
         Ok(Form(f)) => f,
         Err(_) => {
             return Failure::BadRequest("the form needs email and password".into()).into_response()
@@ -240,15 +241,15 @@ fn totp_page(
 pub async fn totp(
     State(app): State<AppState>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    Peer(address): Peer,
+    form: Result<Form<Code>, FormRejection>,
 ) -> Response {
-    let address = address_of(request.extensions());
     let session = match session_of(&app, &headers).await {
         Ok(Some(s)) if s.pending => s,
         Ok(_) => return Redirect::to("/admin/login").into_response(),
         Err(f) => return f.into_response(),
     };
-    let Ok(Form(form)) = axum::extract::Form::<Code>::from_request(request, &app).await else {
+    let Ok(Form(form)) = form else {
         return Failure::BadRequest("the form needs a code".into()).into_response();
     };
     let user = session.user.clone();

@@ -190,6 +190,22 @@ fn with_status(status: StatusCode, html: Html<String>) -> Response {
 /// The back office's own error page (403, 404) in the user's language.
 fn error_page(app: &AppState, staff: Option<&Staff>, failure: Failure) -> Response {
     let lang = staff.map_or(Lang::Ar, |s| s.user.lang);
+    error_page_in(app, staff, lang, failure)
+}
+
+/// A request refused before any handler (a missing CSRF token, a body too
+/// large), as the back office's error page in `lang` (Arabic when nobody
+/// is signed in).
+pub fn refusal(app: &AppState, lang: Option<Lang>, failure: Failure) -> Response {
+    let lang = lang.unwrap_or(Lang::Ar);
+    let failure = match failure {
+        Failure::Forbidden(_) => Failure::Forbidden(app.admin_theme.text(lang, "csrf_failed")),
+        other => other,
+    };
+    error_page_in(app, None, lang, failure)
+}
+
+fn error_page_in(app: &AppState, staff: Option<&Staff>, lang: Lang, failure: Failure) -> Response {
     let t = |k: &str| app.admin_theme.text(lang, k);
     let (status, heading, message) = match &failure {
         Failure::NotFound => (StatusCode::NOT_FOUND, t("not_found"), t("not_found_text")),
@@ -202,11 +218,7 @@ fn error_page(app: &AppState, staff: Option<&Staff>, failure: Failure) -> Respon
                 t("error_text"),
             )
         }
-        other => (
-            StatusCode::BAD_REQUEST,
-            t("error_title"),
-            other_message(other),
-        ),
+        other => (StatusCode::BAD_REQUEST, t("error_title"), other.message()),
     };
     match render(
         app,
@@ -216,52 +228,8 @@ fn error_page(app: &AppState, staff: Option<&Staff>, failure: Failure) -> Respon
         ("error_title", ""),
         context! { heading => heading, message => message },
     ) {
-        Ok(html) => with_status(status, html),
-        Err(_) => (status, message).into_response(),
-    }
-}
-
-/// A request refused before any handler (a missing CSRF token, a body too
-/// large), as the back office's error page in `lang` (Arabic when nobody
-/// is signed in).
-pub fn refusal(app: &AppState, lang: Option<Lang>, failure: Failure) -> Response {
-    let lang = lang.unwrap_or(Lang::Ar);
-    let failure = match failure {
-        Failure::Forbidden(_) => Failure::Forbidden(app.admin_theme.text(lang, "csrf_failed")),
-        other => other,
-    };
-    let t = |k: &str| app.admin_theme.text(lang, k);
-    let status = match &failure {
-        Failure::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    let message = other_message(&failure);
-    match render(
-        app,
-        None,
-        lang,
-        "error.html",
-        ("error_title", ""),
-        context! { heading => t("forbidden"), message => message },
-    ) {
         Ok(html) => private(with_status(status, html)),
         Err(_) => (status, message).into_response(),
-    }
-}
-
-fn other_message(f: &Failure) -> String {
-    match f {
-        Failure::BadRequest(m)
-        | Failure::Unauthorized(m)
-        | Failure::Forbidden(m)
-        | Failure::TooMany(m, _) => m.clone(),
-        Failure::Conflict(m, _) => m.clone(),
-        Failure::Invalid(fields) => fields
-            .iter()
-            .map(|f| format!("{}: {}", f.field, f.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => String::new(),
     }
 }
 
@@ -283,8 +251,9 @@ fn done(to: &str, done: &str) -> Response {
 /// A time as the back office shows it: in the newsroom's zone, to the
 /// minute.
 fn when(app: &AppState, at: jiff::Timestamp) -> String {
-    let tz = jiff::tz::TimeZone::get(&app.config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+    at.to_zoned(app.views.dates.time_zone().clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// Responses of the back office are nobody's to keep.
