@@ -134,6 +134,14 @@ impl TestDb {
             .join("search")
     }
 
+    /// The test's own media directory.
+    pub fn media_dir(&self) -> PathBuf {
+        self.dir
+            .as_ref()
+            .expect("a test database has a directory")
+            .join("media")
+    }
+
     /// Removes the database. Called at the end of a test; a failing test
     /// leaves its database behind for inspection.
     pub async fn drop_db(self) {
@@ -192,6 +200,9 @@ impl TestSite {
     pub async fn start(backend: Backend, mut config: Config, demo: bool) -> TestSite {
         let db = TestDb::new(backend).await;
         config.search.dir.get_or_insert(db.search_dir());
+        // PostgreSQL's default media directory is relative to the working
+        // directory: a test keeps its files in its own directory instead.
+        config.media_dir.get_or_insert(db.media_dir());
         let store = Store::connect(&db.url).await.unwrap();
         store.migrate().await.unwrap();
         if demo {
