@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod staff;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -229,18 +231,50 @@ impl TestSite {
         Self::serve(app, db).await
     }
 
+    /// A server over the database another test site left (see
+    /// [`TestSite::halt`]): a restart.
+    pub async fn resume(db: TestDb, config: Config) -> TestSite {
+        Self::serve_with(Self::app_over(&db, config).await, db, true).await
+    }
+
+    /// The same, answering requests but following nothing — no change log,
+    /// no scheduler: what a newsroom has when the process that should
+    /// announce scheduled articles is not running.
+    pub async fn resume_frozen(db: TestDb, config: Config) -> TestSite {
+        Self::serve_with(Self::app_over(&db, config).await, db, false).await
+    }
+
+    async fn app_over(db: &TestDb, mut config: Config) -> Arc<App> {
+        config.search.dir.get_or_insert(db.search_dir());
+        config.media_dir.get_or_insert(db.media_dir());
+        let store = Store::connect(&db.url).await.unwrap();
+        Arc::new(App::new(store, config).await.unwrap())
+    }
+
     async fn serve(app: Arc<App>, db: TestDb) -> TestSite {
+        Self::serve_with(app, db, true).await
+    }
+
+    async fn serve_with(app: Arc<App>, db: TestDb, follow: bool) -> TestSite {
         let store = app.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let server_app = app.clone();
         let server = tokio::spawn(async move {
-            web::serve(listener, server_app, async {
+            let stopped = async {
                 let _ = stopped.await;
-            })
-            .await
-            .unwrap();
+            };
+            if follow {
+                web::serve(listener, server_app, stopped).await.unwrap();
+            } else {
+                let router = web::router(server_app)
+                    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                    .unwrap();
+            }
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -286,6 +320,26 @@ impl TestSite {
         let body = self.text(path, status).await;
         serde_json::from_str(&body)
             .unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body:.300}"))
+    }
+
+    /// Stops the server and closes its store, keeping the database for
+    /// [`TestSite::resume`].
+    pub async fn halt(mut self) -> TestDb {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+        self.store.close().await;
+        std::mem::replace(
+            &mut self.db,
+            TestDb {
+                url: String::new(),
+                dir: None,
+                pg: None,
+            },
+        )
     }
 
     pub async fn stop(mut self) {
