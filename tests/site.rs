@@ -177,7 +177,19 @@ async fn every_article_page_and_its_views(backend: Backend) {
                     .starts_with("https://news.example/"));
             }
             assert_eq!(ld["articleSection"][0], article["sections"][0]["name"]);
-            assert!(ld.get("image").is_none(), "no image without a cover");
+            // An image exactly when there is a cover (most demo articles
+            // have one), as an absolute URL.
+            match article["cover"]["url"].as_str() {
+                Some(cover) => {
+                    let image = ld["image"][0].as_str().expect("a cover's image");
+                    assert!(
+                        image.starts_with("https://news.example/media/"),
+                        "{url}: {image}"
+                    );
+                    assert!(cover.starts_with("/media/"), "{url}: {cover}");
+                }
+                None => assert!(ld.get("image").is_none(), "no image without a cover"),
+            }
 
             let stem = url.trim_end_matches('/');
             let text = site.text(&format!("{stem}.txt"), 200).await;

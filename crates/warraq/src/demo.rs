@@ -67,6 +67,197 @@ pub struct Demo {
     pub articles: Vec<NewArticle>,
 }
 
+/// One cover of `demo/covers.toml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverFile {
+    section: String,
+    style: Style,
+    colours: [[u8; 3]; 3],
+    alt_ar: String,
+    alt_en: String,
+    caption_ar: String,
+    caption_en: String,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Style {
+    Rings,
+    Stripes,
+    Blocks,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Covers {
+    covers: Vec<CoverFile>,
+}
+
+/// The size the demo's covers are drawn at: big enough for every copy
+/// but the widest, small enough to load in a moment.
+const COVER_SIZE: (u32, u32) = (1600, 900);
+
+/// A cover drawn and processed: its files (relative to the media
+/// directory) and its record, as every load of the demo writes them.
+struct DrawnCover {
+    cover: CoverFile,
+    files: crate::media::Files,
+    record: crate::store::NewMedia,
+}
+
+/// The demo's covers, drawn and processed once per process (tests load
+/// the demo many times) with `config`'s widths.
+fn drawn_covers(config: &crate::config::MediaConfig) -> anyhow::Result<&'static [DrawnCover]> {
+    static DRAWN: std::sync::OnceLock<Vec<DrawnCover>> = std::sync::OnceLock::new();
+    if let Some(done) = DRAWN.get() {
+        return Ok(done);
+    }
+    let covers: Covers = toml::from_str(
+        DEMO.get_file("covers.toml")
+            .and_then(|f| f.contents_utf8())
+            .context("demo/covers.toml is missing")?,
+    )
+    .context("in demo/covers.toml")?;
+    let limits = crate::media::Limits::of(config);
+    let prepare = |(i, cover): (usize, CoverFile)| -> anyhow::Result<DrawnCover> {
+        let (w, h) = COVER_SIZE;
+        let art = ::image::DynamicImage::ImageRgb8(draw(cover.style, cover.colours, w, h));
+        let mut jpeg = Vec::new();
+        art.write_with_encoder(::image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut jpeg, 90,
+        ))?;
+        // Through the same checks and conversions as any upload.
+        let done = crate::media::process(&jpeg, &limits, &config.widths)?;
+        let (width, height, format) = (
+            done.original.width,
+            done.original.height,
+            done.original.format,
+        );
+        let name = format!("{}-{}.jpg", cover.section, i + 1);
+        let files = crate::media::name_files(done, &name, "demo");
+        let mut record =
+            crate::media::record(width, height, format, &files, &name[..name.len() - 4]);
+        record.alt = cover.alt_ar.clone();
+        record.caption = cover.caption_ar.clone();
+        Ok(DrawnCover {
+            cover,
+            files,
+            record,
+        })
+    };
+    // Two at a time: drawing and encoding is most of a demo's load.
+    let mut all: Vec<(usize, CoverFile)> = covers.covers.into_iter().enumerate().collect();
+    let second = all.split_off(all.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            second
+                .into_iter()
+                .map(prepare)
+                .collect::<anyhow::Result<Vec<_>>>()
+        });
+        let mine = all
+            .into_iter()
+            .map(prepare)
+            .collect::<anyhow::Result<Vec<_>>>();
+        (mine, other.join().expect("drawing a demo cover panicked"))
+    });
+    let mut drawn = a?;
+    drawn.extend(b?);
+    Ok(DRAWN.get_or_init(|| drawn))
+}
+
+/// An abstract picture `w`×`h`: a diagonal gradient from the first colour
+/// to the second, and a pattern (`style`) in the third.
+fn draw(style: Style, [from, to, ink]: [[u8; 3]; 3], w: u32, h: u32) -> ::image::RgbImage {
+    let mix = |a: [u8; 3], b: [u8; 3], t: f32| -> ::image::Rgb<u8> {
+        let t = t.clamp(0.0, 1.0);
+        ::image::Rgb(std::array::from_fn(|i| {
+            (f32::from(a[i]) + (f32::from(b[i]) - f32::from(a[i])) * t).round() as u8
+        }))
+    };
+    let (fw, fh) = (w as f32, h as f32);
+    let cell = fh / 6.0;
+    ::image::RgbImage::from_fn(w, h, |x, y| {
+        let (x, y) = (x as f32, y as f32);
+        let ground = mix(from, to, (x / fw + y / fh) / 2.0);
+        let on = match style {
+            Style::Rings => {
+                let d = ((x - 0.68 * fw).powi(2) + (y - 0.45 * fh).powi(2)).sqrt();
+                d < 0.48 * fh && (d / (fh / 16.0)) as u32 % 2 == 0
+            }
+            Style::Stripes => {
+                let d = ((x - 0.32 * fw).powi(2) + (y - 0.5 * fh).powi(2)).sqrt();
+                d < 0.38 * fh && ((x + y) / (fh / 14.0)) as u32 % 2 == 0
+            }
+            Style::Blocks => {
+                let (cx, cy) = ((x / cell) as u32, (y / cell) as u32);
+                let inside = x % cell > cell * 0.12 && y % cell > cell * 0.12;
+                if inside {
+                    if (cx, cy) == (7, 2) {
+                        return ::image::Rgb(ink);
+                    }
+                    // A fixed shade per square, from its position.
+                    let shade = ((cx * 7 + cy * 13) % 10) as f32 / 10.0;
+                    return mix(from, to, shade);
+                }
+                false
+            }
+        };
+        if on {
+            ::image::Rgb(ink)
+        } else {
+            ground
+        }
+    })
+}
+
+/// Gives most demo articles a cover of their main section, drawn for the
+/// project: the pictures are written under `media_dir` and recorded in
+/// the media library, like uploads.
+pub async fn add_covers(
+    store: &crate::store::Store,
+    media_dir: &std::path::Path,
+    config: &crate::config::MediaConfig,
+    articles: &mut [NewArticle],
+) -> anyhow::Result<()> {
+    let config = config.clone();
+    let drawn = tokio::task::spawn_blocking(move || drawn_covers(&config)).await??;
+    for d in drawn {
+        crate::media::write_files(media_dir, &d.files.files)
+            .with_context(|| format!("writing the demo's covers under {}", media_dir.display()))?;
+        store.insert_media(&d.record).await?;
+    }
+    for (i, a) in articles.iter_mut().enumerate() {
+        if a.cover.is_some() || i % 3 == 2 {
+            continue;
+        }
+        let Some(section) = a.section_slugs.first() else {
+            continue;
+        };
+        let mut choices = drawn.iter().filter(|d| &d.cover.section == section);
+        let Some(d) = choices
+            .nth(i % 2)
+            .or_else(|| drawn.iter().find(|d| &d.cover.section == section))
+        else {
+            continue;
+        };
+        let (alt, caption) = match a.lang {
+            Lang::Ar => (&d.cover.alt_ar, &d.cover.caption_ar),
+            Lang::En => (&d.cover.alt_en, &d.cover.caption_en),
+        };
+        a.cover = Some(Cover {
+            url: d.record.url.clone(),
+            alt: alt.clone(),
+            caption: caption.clone(),
+            width: Some(d.record.width),
+            height: Some(d.record.height),
+            sizes: d.record.sizes.clone(),
+        });
+    }
+    Ok(())
+}
+
 /// Reads the embedded demo, dating it relative to `now` in `tz`.
 pub fn demo(now: Timestamp, tz: &TimeZone) -> anyhow::Result<Demo> {
     let newsroom: Newsroom = toml::from_str(
@@ -165,6 +356,7 @@ fn article(text: &str, today: jiff::civil::Date, tz: &TimeZone) -> anyhow::Resul
             url,
             alt: fm.cover_alt.unwrap_or_default(),
             caption: fm.cover_caption.unwrap_or_default(),
+            ..Cover::default()
         }),
         status: Status::Published,
         published_at,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod corpus;
 pub mod demo;
 pub mod import;
+pub mod media;
 pub mod model;
 pub mod render;
 pub mod search;
@@ -35,7 +36,14 @@ pub async fn load_demo(store: &Store, config: &Config) -> anyhow::Result<(usize,
          empty database (start without --demo, or point --database at a new file)"
     );
     let tz = jiff::tz::TimeZone::get(&config.time_zone)?;
-    let demo = demo::demo(jiff::Timestamp::now(), &tz).context("reading the embedded demo")?;
+    let mut demo = demo::demo(jiff::Timestamp::now(), &tz).context("reading the embedded demo")?;
+    let media_dir = config
+        .media_dir
+        .clone()
+        .unwrap_or_else(|| store.default_media_dir());
+    demo::add_covers(store, &media_dir, &config.media, &mut demo.articles)
+        .await
+        .context("drawing the demo's cover images")?;
     let warnings = demo
         .articles
         .iter()

@@ -1,6 +1,7 @@
 //! Media files of an import: with `--uploads DIR` (a copy of WordPress's
 //! `wp-content/uploads`), the files items use are copied into warraq's
-//! media directory and every reference in bodies — size variants
+//! media directory — images as their pixels only, re-encoded like an
+//! upload, so no photo keeps its EXIF or GPS position — and every reference in bodies — size variants
 //! (`-300x200`) and `srcset` entries included — points to them under
 //! `/media/`. Without it, the old URLs stay and the report counts them.
 
@@ -20,6 +21,7 @@ pub struct Media {
     media_dir: PathBuf,
     dry_run: bool,
     copied: HashSet<String>,
+    limits: crate::media::Limits,
 }
 
 impl Media {
@@ -30,6 +32,7 @@ impl Media {
             media_dir,
             dry_run,
             copied: HashSet::new(),
+            limits: crate::media::Limits::of(&crate::config::MediaConfig::default()),
         }
     }
 
@@ -87,8 +90,20 @@ impl Media {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("creating {}", parent.display()))?;
             }
-            std::fs::copy(&from, &to)
-                .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+            let bytes =
+                std::fs::read(&from).with_context(|| format!("reading {}", from.display()))?;
+            // A photo is served as its pixels only, as an upload would be:
+            // what the camera wrote around them (the GPS position above
+            // all) stays behind. Files that are not images come as they are.
+            let kept = match crate::media::process(&bytes, &self.limits, &[]) {
+                Ok(done) => done.original.bytes,
+                Err(crate::media::MediaError::NotAnImage(_)) => bytes,
+                Err(e) => {
+                    tracing::warn!("{}: not copied: {e}", from.display());
+                    return Ok(false);
+                }
+            };
+            std::fs::write(&to, kept).with_context(|| format!("writing {}", to.display()))?;
         }
         self.copied.insert(rel.to_string());
         Ok(true)
@@ -177,6 +192,56 @@ mod tests {
         assert!(is_variant("market-300x200.jpg", "market", "jpg"));
         assert!(!is_variant("market-old.jpg", "market", "jpg"));
         assert!(!is_variant("market.jpg", "market", "jpg"));
+    }
+
+    /// A JPEG as a phone writes it: an Exif segment with a GPS position
+    /// right after the start marker.
+    fn photo_with_gps() -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        let pixels = ::image::RgbImage::from_pixel(64, 48, ::image::Rgb([200, 120, 40]));
+        ::image::DynamicImage::ImageRgb8(pixels)
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                ::image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        let payload = b"Exif\0\0MM\0*GPSLatitude 33.8938 GPSLongitude 35.5018";
+        let len = (payload.len() + 2) as u16;
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend_from_slice(&len.to_be_bytes());
+        segment.extend_from_slice(payload);
+        jpeg.splice(2..2, segment);
+        jpeg
+    }
+
+    #[test]
+    fn photos_come_without_their_gps_position() {
+        let dir = std::env::temp_dir().join(format!("warraq-media-gps-{}", std::process::id()));
+        let uploads = dir.join("uploads/2024/03");
+        std::fs::create_dir_all(&uploads).unwrap();
+        std::fs::write(uploads.join("port.jpg"), photo_with_gps()).unwrap();
+        std::fs::write(uploads.join("notes.pdf"), b"%PDF-1.4 notes").unwrap();
+        let mut media = Media::new(
+            "https://akhbar.example",
+            Some(dir.join("uploads")),
+            dir.join("media"),
+            false,
+        );
+        assert!(media.copy("2024/03/port.jpg").unwrap());
+        assert!(media.copy("2024/03/notes.pdf").unwrap());
+        let served = std::fs::read(dir.join("media/2024/03/port.jpg")).unwrap();
+        let has = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(
+            has(&photo_with_gps(), b"GPSLatitude"),
+            "the fixture carries it"
+        );
+        assert!(!has(&served, b"Exif") && !has(&served, b"GPSLatitude"));
+        assert_eq!(::image::load_from_memory(&served).unwrap().width(), 64);
+        assert_eq!(
+            std::fs::read(dir.join("media/2024/03/notes.pdf")).unwrap(),
+            b"%PDF-1.4 notes"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

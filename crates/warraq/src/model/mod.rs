@@ -154,11 +154,48 @@ pub struct Tag {
     pub name: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Cover {
     pub url: String,
     pub alt: String,
     pub caption: String,
+    /// Known when the cover came from the media library: what pages need
+    /// to reserve its space (no layout shift) and offer smaller copies.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub sizes: Vec<Rendition>,
+}
+
+impl Cover {
+    /// The copy to give link previews and search engines: the widest in
+    /// the image's own format up to 1600 pixels (every scraper reads
+    /// JPEG and PNG; not all read WebP, and none needs more), else the
+    /// image itself. Its URL, and its size when known.
+    pub fn for_sharing(&self) -> (&str, Option<(u32, u32)>) {
+        let own = self
+            .sizes
+            .iter()
+            .filter(|s| s.mime != "image/webp" && s.width <= 1600)
+            .max_by_key(|s| s.width);
+        match (own, self.width, self.height) {
+            (Some(s), Some(w), Some(h)) if w > 1600 => {
+                let height = (u64::from(h) * u64::from(s.width) / u64::from(w.max(1))) as u32;
+                (s.url.as_str(), Some((s.width, height.max(1))))
+            }
+            (_, Some(w), Some(h)) => (self.url.as_str(), Some((w, h))),
+            _ => (self.url.as_str(), None),
+        }
+    }
+}
+
+/// A smaller copy of a media-library image: one entry of a `srcset`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Rendition {
+    pub width: u32,
+    pub url: String,
+    /// Its MIME type (`image/webp`, `image/jpeg`…).
+    #[serde(rename = "type")]
+    pub mime: String,
 }
 
 /// A stored article with its authors, sections and tags, in order.

@@ -56,13 +56,15 @@ impl<T> Page<T> {
 
 pub(super) const ARTICLE_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, a.body_html, \
      a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also, \
-     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id";
+     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id, \
+     a.cover_width, a.cover_height, a.cover_sizes";
 
 /// The same without the body: what lists, cards and links show. Bodies
 /// are most of an article's bytes.
 pub(super) const CARD_COLUMNS: &str = "a.id, a.lang, a.slug, a.headline, a.standfirst, '' AS body_html, \
      a.cover_url, a.cover_alt, a.cover_caption, a.status, a.published_at, a.updated_at, a.read_also, \
-     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id";
+     a.seo_title, a.meta_description, a.canonical_url, a.noindex, a.translation_id, \
+     a.cover_width, a.cover_height, a.cover_sizes";
 
 /// Published, and due: what every public read returns. Checked on the rows
 /// a key lookup found rather than in its SQL, which would tempt SQLite's
@@ -491,6 +493,10 @@ pub(super) fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
                 caption: row
                     .try_get::<Option<String>, _>("cover_caption")?
                     .unwrap_or_default(),
+                width: dimension(row, "cover_width")?,
+                height: dimension(row, "cover_height")?,
+                sizes: serde_json::from_str(&row.try_get::<String, _>("cover_sizes")?)
+                    .map_err(|e| anyhow::anyhow!("column cover_sizes: {e}"))?,
             }),
             None => None,
         },
@@ -506,6 +512,14 @@ pub(super) fn article_of_row(row: &AnyRow) -> anyhow::Result<Article> {
         },
         translation_id: row.try_get("translation_id")?,
     })
+}
+
+/// A width or height column: pixels, or none when unknown.
+pub(super) fn dimension(row: &AnyRow, column: &str) -> anyhow::Result<Option<u32>> {
+    let value: Option<i64> = row.try_get(column)?;
+    value
+        .map(|v| u32::try_from(v).map_err(|_| anyhow::anyhow!("column {column}: {v}")))
+        .transpose()
 }
 
 pub(super) fn author_of_row(row: &AnyRow) -> anyhow::Result<Author> {

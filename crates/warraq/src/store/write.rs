@@ -251,14 +251,16 @@ pub(super) async fn write_article(
         None => {
             "INSERT INTO articles (lang, slug, headline, standfirst, body_html, cover_url, cover_alt, \
              cover_caption, status, published_at, updated_at, seo_title, meta_description, \
-             canonical_url, noindex) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
+             canonical_url, noindex, cover_width, cover_height, cover_sizes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18) RETURNING id"
         }
         Some(_) => {
             "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, body_html = $5, \
              cover_url = $6, cover_alt = $7, cover_caption = $8, status = $9, published_at = $10, \
              updated_at = $11, seo_title = $12, meta_description = $13, canonical_url = $14, \
-             noindex = $15, revision = revision + 1 WHERE id = $16 RETURNING id"
+             noindex = $15, cover_width = $16, cover_height = $17, cover_sizes = $18, \
+             revision = revision + 1 WHERE id = $19 RETURNING id"
         }
     };
     let query = sqlx::query(sql)
@@ -276,7 +278,12 @@ pub(super) async fn write_article(
         .bind(&a.seo.title)
         .bind(&a.seo.description)
         .bind(&a.seo.canonical)
-        .bind(a.seo.noindex as i64);
+        .bind(a.seo.noindex as i64)
+        .bind(cover.and_then(|c| c.width).map(i64::from))
+        .bind(cover.and_then(|c| c.height).map(i64::from))
+        .bind(serde_json::to_string(
+            &cover.map_or(&[][..], |c| &c.sizes[..]),
+        )?);
     let query = match id {
         Some(id) => query.bind(id),
         None => query,

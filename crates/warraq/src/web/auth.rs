@@ -23,6 +23,12 @@ pub const LOGIN_COOKIE: &str = "warraq_login";
 /// The largest body a member of staff may send (an article with its HTML).
 pub const STAFF_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
+/// The largest body of an upload: the file at the media library's limit,
+/// with room for the form's other fields.
+pub fn upload_body_limit(app: &AppState) -> usize {
+    app.config.media.max_upload_bytes() + 1024 * 1024
+}
+
 /// A signed-in member of staff and how they came in.
 #[derive(Clone)]
 pub struct Staff {
@@ -183,9 +189,10 @@ fn unsafe_method(m: &Method) -> bool {
 
 /// Refuses a state-changing request made with a session (or to the
 /// sign-in form) unless it carries the session's CSRF token, as the form
-/// field `csrf` or the header `X-CSRF-Token`. Requests with a Bearer token
-/// need none: a browser never adds one by itself. The body is read here
-/// (up to [`STAFF_BODY_LIMIT`]) and handed on untouched.
+/// field `csrf` (of a urlencoded or a multipart form) or the header
+/// `X-CSRF-Token`. Requests with a Bearer token need none: a browser never
+/// adds one by itself. The body is read here (up to [`STAFF_BODY_LIMIT`],
+/// or [`upload_body_limit`] for a multipart form) and handed on untouched.
 pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let staff_path = path.starts_with("/admin/") || path == "/admin" || path.starts_with("/api/");
@@ -218,21 +225,29 @@ pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -
         }
     };
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, STAFF_BODY_LIMIT).await {
+    let limit = if is_multipart(&parts.headers) {
+        upload_body_limit(&app)
+    } else {
+        STAFF_BODY_LIMIT
+    };
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
-            return refuse(Failure::BadRequest(format!(
+            return refuse(Failure::TooLarge(format!(
                 "the request body is larger than {} MB",
-                STAFF_BODY_LIMIT / (1024 * 1024)
+                limit / (1024 * 1024)
             )))
         }
     };
-    let given = parts
+    let mut given = parts
         .headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or_else(|| form_field(&parts.headers, &bytes, "csrf"));
+    if given.is_none() && is_multipart(&parts.headers) {
+        given = multipart_field(&parts, &bytes, "csrf").await;
+    }
     let ok =
         matches!((&expected, &given), (Some(e), Some(g)) if !e.is_empty() && same_secret(e, g));
     if !ok {
@@ -242,6 +257,35 @@ pub async fn csrf_guard(State(app): State<AppState>, req: Request, next: Next) -
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"))
+}
+
+/// Field `name` of a multipart body (an upload form), read up to that
+/// field only: the back office's forms put their token first (and
+/// scripts send the header), so a file after it is never parsed here.
+async fn multipart_field(
+    parts: &axum::http::request::Parts,
+    body: &axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut req = Request::new(Body::from(body.clone()));
+    *req.headers_mut() = parts.headers.clone();
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Field `name` of a form-encoded body.

@@ -28,6 +28,11 @@ pub enum Failure {
     Invalid(Vec<FieldError>),
     /// Too many attempts: retry after this many seconds.
     TooMany(String, i64),
+    /// A body (an upload) over its limit.
+    TooLarge(String),
+    /// A body of a kind the route does not take (an upload that is not an
+    /// image).
+    Unsupported(String),
     Internal(String),
 }
 
@@ -62,6 +67,8 @@ impl Failure {
             Failure::Conflict(..) => StatusCode::CONFLICT,
             Failure::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Failure::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
+            Failure::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Failure::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +83,8 @@ impl Failure {
             Failure::Conflict(..) => "conflict",
             Failure::Invalid(_) => "invalid",
             Failure::TooMany(..) => "too_many_requests",
+            Failure::TooLarge(_) => "too_large",
+            Failure::Unsupported(_) => "unsupported_media_type",
             Failure::Internal(_) => "internal",
         }
     }
@@ -87,7 +96,9 @@ impl Failure {
             | Failure::Unauthorized(m)
             | Failure::Forbidden(m)
             | Failure::Conflict(m, _)
-            | Failure::TooMany(m, _) => m.clone(),
+            | Failure::TooMany(m, _)
+            | Failure::TooLarge(m)
+            | Failure::Unsupported(m) => m.clone(),
             Failure::Invalid(fields) => fields
                 .iter()
                 .map(|f| format!("{}: {}", f.field, f.message))
