@@ -48,6 +48,12 @@ impl Role {
         self == Role::Admin
     }
 
+    /// Writes the site around the articles: static pages, sections, byline
+    /// profiles, redirects.
+    pub fn manages_site(self) -> bool {
+        matches!(self, Role::Admin | Role::Editor)
+    }
+
     /// May change an article at `stage` (its fields, or its stage) at all.
     /// A contributor's work is theirs only until it is published.
     pub fn may_edit(self, own: bool, stage: Stage) -> bool {
@@ -239,6 +245,13 @@ pub enum AuditAction {
     TokenRevoke,
     PasswordChange,
     SettingsChange,
+    PageCreate,
+    PageUpdate,
+    SectionCreate,
+    SectionUpdate,
+    AuthorUpdate,
+    RedirectAdd,
+    RedirectRemove,
 }
 
 impl AuditAction {
@@ -265,6 +278,13 @@ impl AuditAction {
             AuditAction::TokenRevoke => "token_revoke",
             AuditAction::PasswordChange => "password_change",
             AuditAction::SettingsChange => "settings_change",
+            AuditAction::PageCreate => "page_create",
+            AuditAction::PageUpdate => "page_update",
+            AuditAction::SectionCreate => "section_create",
+            AuditAction::SectionUpdate => "section_update",
+            AuditAction::AuthorUpdate => "author_update",
+            AuditAction::RedirectAdd => "redirect_add",
+            AuditAction::RedirectRemove => "redirect_remove",
         }
     }
 

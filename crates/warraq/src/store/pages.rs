@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::{parse_column, timestamp, Store};
 use crate::model::{Lang, RedirectTarget, StaticPage};
 
-const PAGE_COLUMNS: &str =
+pub(super) const PAGE_COLUMNS: &str =
     "id, lang, path, title, body_html, status, seo_title, meta_description, \
      published_at, updated_at";
 
@@ -73,7 +73,7 @@ impl Store {
     }
 }
 
-fn page_of_row(row: &AnyRow) -> anyhow::Result<StaticPage> {
+pub(super) fn page_of_row(row: &AnyRow) -> anyhow::Result<StaticPage> {
     Ok(StaticPage {
         id: row.try_get("id")?,
         lang: parse_column(row, "lang")?,
