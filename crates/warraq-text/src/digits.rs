@@ -1,12 +1,27 @@
 //! Writing numbers for readers: Western (0-9) or Arabic-Indic (٠-٩) digits,
-//! thousands grouped. (Reading them back is the analyser's job: it folds
-//! Arabic-Indic and Persian digits to 0-9.)
+//! thousands grouped; and numbers typed in either, read back.
 
 /// `text` with every ASCII digit written as its Arabic-Indic form.
 pub fn arabic_indic(text: &str) -> String {
     text.chars()
         .map(|c| match c.to_digit(10) {
             Some(d) if c.is_ascii_digit() => char::from_u32(0x0660 + d).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// `text` with Arabic-Indic (٠-٩) and Persian (۰-۹) digits written as
+/// ASCII ones: a number typed on an Arabic keyboard, read back.
+pub fn western(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => {
+                char::from_u32('0' as u32 + (c as u32 - 0x0660)).unwrap_or(c)
+            }
+            '\u{06F0}'..='\u{06F9}' => {
+                char::from_u32('0' as u32 + (c as u32 - 0x06F0)).unwrap_or(c)
+            }
             _ => c,
         })
         .collect()
@@ -35,6 +50,13 @@ pub fn grouped(n: u64, separator: Option<char>, indic: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_digits_read_back() {
+        assert_eq!(western("١٢٣"), "123");
+        assert_eq!(western("۴۵"), "45");
+        assert_eq!(western("رقم ٧ و 8"), "رقم 7 و 8");
+    }
 
     #[test]
     fn digits_and_groups() {

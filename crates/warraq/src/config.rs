@@ -43,6 +43,38 @@ pub struct Config {
     pub search: SearchConfig,
     pub related: RelatedConfig,
     pub admin: AdminConfig,
+    pub media: MediaConfig,
+}
+
+/// The media library (see `src/media/`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// The largest file an upload may be, in megabytes.
+    pub max_upload_mb: u64,
+    /// The most pixels (width × height, in millions) an image may have:
+    /// what its header says is checked before anything is decoded, so a
+    /// small file claiming a huge image is refused without the memory.
+    pub max_megapixels: u64,
+    /// The widths of the smaller copies made of every upload (those below
+    /// the image's own width), in WebP and in the upload's format.
+    pub widths: Vec<u32>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            max_upload_mb: 20,
+            max_megapixels: 50,
+            widths: vec![320, 640, 1024, 1600],
+        }
+    }
+}
+
+impl MediaConfig {
+    pub fn max_upload_bytes(&self) -> usize {
+        (self.max_upload_mb as usize).saturating_mul(1024 * 1024)
+    }
 }
 
 /// The back office (see `src/web/admin/`).
@@ -56,6 +88,8 @@ pub struct AdminConfig {
     pub session_idle_minutes: i64,
     /// …and after this many hours in any case.
     pub session_max_hours: i64,
+    /// A preview link of an unpublished article works this long.
+    pub preview_hours: i64,
 }
 
 impl Default for AdminConfig {
@@ -64,6 +98,7 @@ impl Default for AdminConfig {
             require_second_factor: false,
             session_idle_minutes: 12 * 60,
             session_max_hours: 14 * 24,
+            preview_hours: 48,
         }
     }
 }
@@ -227,6 +262,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             related: RelatedConfig::default(),
             admin: AdminConfig::default(),
+            media: MediaConfig::default(),
         }
     }
 }
@@ -277,6 +313,16 @@ impl Config {
         }
         if self.related.read_also_links > 2 || self.related.cards > 12 {
             anyhow::bail!("related.read_also_links is at most 2 and related.cards at most 12");
+        }
+        let m = &self.media;
+        if m.max_upload_mb == 0 || m.max_megapixels == 0 {
+            anyhow::bail!("media.max_upload_mb and media.max_megapixels must be positive");
+        }
+        if m.widths.iter().any(|w| !(16..=12_000).contains(w)) {
+            anyhow::bail!(
+                "media.widths must be between 16 and 12000 pixels, not {:?}",
+                m.widths
+            );
         }
         if self.base_url.ends_with('/') {
             anyhow::bail!("base_url {:?} must not end with '/'", self.base_url);

@@ -76,6 +76,40 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// HMAC-SHA256 of `message` under `key`, in hex: what a signed link carries.
+pub fn sign(key: &[u8], message: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether `signature` (hex) is [`sign`]'s of `message`, compared in
+/// constant time.
+pub fn signed(key: &[u8], message: &str, signature: &str) -> bool {
+    use hmac::Mac;
+    let Some(bytes) = hex_bytes(signature) else {
+        return false;
+    };
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message.as_bytes());
+    mac.verify_slice(&bytes).is_ok()
+}
+
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 || !hex.is_ascii() {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

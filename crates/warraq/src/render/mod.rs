@@ -2,6 +2,7 @@
 //! the theme's templates, the clean-text and JSON views, structured data.
 
 mod date;
+pub mod diff;
 mod digest;
 mod feed;
 mod json;

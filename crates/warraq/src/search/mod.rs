@@ -144,6 +144,10 @@ pub struct SearchIndex {
     catching_up: tokio::sync::Mutex<()>,
 }
 
+/// How long a process that only reads the index waits for the writer's
+/// commit of a change it heard of.
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl SearchIndex {
     /// Opens the index in `dir` (created if missing; rebuilt if it was made
     /// with another schema or analyser, or misses articles).
@@ -260,9 +264,7 @@ impl SearchIndex {
             return Ok(());
         }
         let Some(writer) = &self.writer else {
-            self.reader.reload()?;
-            self.indexed.store(until, Ordering::Release);
-            return Ok(());
+            return self.follow_writer(until).await;
         };
         let ids = self.store.changes_between(after, until).await?;
         let mut done = 0;
@@ -274,6 +276,40 @@ impl SearchIndex {
         }
         self.commit(until)?;
         Ok(())
+    }
+
+    /// In a process that only reads the index: reloads it until the
+    /// process that writes it has committed change-log position `until`.
+    /// Reloading at once is not enough — this process may hear of a change
+    /// before the writer has indexed it, and would then search without it
+    /// until the next change. A writer that does not get there in
+    /// [`READER_WAIT`] (stopped, or busy rebuilding) is not waited for.
+    async fn follow_writer(&self, until: u64) -> anyhow::Result<()> {
+        let deadline = std::time::Instant::now() + READER_WAIT;
+        loop {
+            self.reader.reload()?;
+            let committed = self
+                .reader
+                .searcher()
+                .index()
+                .load_metas()?
+                .payload
+                .and_then(|p| p.trim().parse::<u64>().ok())
+                .unwrap_or(0);
+            if committed >= until {
+                self.indexed.store(committed, Ordering::Release);
+                return Ok(());
+            }
+            if std::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    "the search index's writer has committed change {committed}, not yet {until}: \
+                     searching what it has"
+                );
+                self.indexed.store(until, Ordering::Release);
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// Replaces the documents of `replaced` ids with `articles`, counting

@@ -3,45 +3,76 @@
 //! same permissions ([`Role::may_move`]) and log the same audit entries.
 
 use jiff::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::Newsroom;
 use crate::model::{
-    redirect_key, slugify, valid_slug, Actor, AuditAction, Cover, Lang, NewArticle, Stage, User,
+    redirect_key, slugify, valid_slug, Actor, AuditAction, Lang, NewArticle, Stage, User,
 };
 use crate::render::shortcode_warnings;
 use crate::store::{RevisionInfo, Save, SaveError, StaffArticle, StaffQuery};
 
 /// The fields a save may carry; absent ones keep their stored value (or
-/// their default, for a new article).
-#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+/// their default, for a new article). Serialized as given (absent fields
+/// left out) for the editor's autosaved copies.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub standfirst: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authors: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// RFC 3339 (`2026-12-01T09:00:00Z`, `2026-12-01T12:00:00+03:00`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_at: Option<String>,
     /// `null` removes the cover.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<CoverInput>)]
     pub cover: Option<Option<CoverInput>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The other language's edition of the same story (`null`: none).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(value_type = Option<i64>)]
     pub translation_id: Option<Option<i64>>,
+    /// Whether the "read also" block goes inside the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_also: Option<bool>,
+    /// Related articles pinned first under the article, in order (ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Vec<i64>>,
+    /// Why an editor sends the article back to its writer (with
+    /// `"status": "draft"` from review); shown to the writer until it is
+    /// published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// The revision the change was made from: refused when older than the
     /// stored one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
 }
 
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CoverInput {
     pub url: String,
@@ -52,7 +83,7 @@ pub struct CoverInput {
 }
 
 /// Tells a field given as `null` from a field left out.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(super) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
@@ -96,6 +127,8 @@ pub struct Saved {
 
 const MAX_HEADLINE_CHARS: usize = 300;
 const MAX_TAGS: usize = 50;
+const MAX_PINS: usize = 10;
+const MAX_NOTE_CHARS: usize = 2_000;
 
 impl Newsroom {
     /// Article `id` if `user` may see it: public, their own, or anyone's for
@@ -246,11 +279,7 @@ impl Newsroom {
                     );
                     None
                 }
-                Some(c) => Some(Cover {
-                    url: c.url.trim().to_string(),
-                    alt: c.alt.trim().to_string(),
-                    caption: c.caption.trim().to_string(),
-                }),
+                Some(c) => Some(self.cover_of(c).await?),
             };
         }
         let publish_at = match input.publish_at.as_deref().map(str::trim) {
@@ -370,6 +399,55 @@ impl Newsroom {
                     "a published article needs an author".into(),
                 );
             }
+            if a.cover.as_ref().is_some_and(|c| c.alt.is_empty()) {
+                fail(
+                    "cover.alt",
+                    "missing",
+                    "a published article's cover needs its alt text: what the image shows".into(),
+                );
+            }
+        }
+        let mut pins = Vec::new();
+        if let Some(related) = &input.related {
+            if related.len() > MAX_PINS {
+                fail(
+                    "related",
+                    "too_long",
+                    format!("at most {MAX_PINS} pinned articles"),
+                );
+            }
+            for (i, &pin) in related.iter().enumerate() {
+                if Some(pin) == id {
+                    fail(
+                        &format!("related[{i}]"),
+                        "invalid",
+                        "an article cannot be related to itself".into(),
+                    );
+                } else if self.store.staff_article(pin).await?.is_none() {
+                    fail(
+                        &format!("related[{i}]"),
+                        "unknown",
+                        format!("no article {pin}"),
+                    );
+                } else if !pins.contains(&pin) {
+                    pins.push(pin);
+                }
+            }
+        }
+        let note = input.note.as_deref().map(str::trim).unwrap_or("");
+        let sent_back = from == Stage::Review && to == Stage::Draft;
+        if note.chars().count() > MAX_NOTE_CHARS {
+            fail(
+                "note",
+                "too_long",
+                format!("the note is longer than {MAX_NOTE_CHARS} characters"),
+            );
+        } else if !note.is_empty() && !sent_back {
+            fail(
+                "note",
+                "invalid",
+                "a note goes with sending an article in review back to draft".into(),
+            );
         }
         if !errors.is_empty() {
             return Err(EditError::Invalid(errors));
@@ -392,12 +470,20 @@ impl Newsroom {
             Some(_) => audit.push((by, AuditAction::Update, String::new())),
         }
         if to != from {
-            audit.push((
-                by,
-                AuditAction::of_move(to),
-                format!("{} → {}", from.as_str(), to.as_str()),
-            ));
+            let mut detail = format!("{} → {}", from.as_str(), to.as_str());
+            if !note.is_empty() {
+                detail = format!("{detail}: {note}");
+            }
+            audit.push((by, AuditAction::of_move(to), detail));
         }
+        // The note stays with the writer until the article goes out.
+        let review_note = if sent_back {
+            Some(note)
+        } else if matches!(to, Stage::Published | Stage::Scheduled) && to != from {
+            Some("")
+        } else {
+            None
+        };
         let owner = existing.is_none().then_some(user.id);
         let expected = input.revision;
         // A published article whose URL changes keeps its old one as a 301.
@@ -417,6 +503,9 @@ impl Newsroom {
             expected,
             moved_from: moved_from.as_deref(),
             translation,
+            review_note,
+            read_also: input.read_also,
+            pins: input.related.is_some().then_some(pins.as_slice()),
             audit: &audit,
         };
         let (id, _) = self
@@ -546,6 +635,9 @@ impl Newsroom {
         json["status"] = serde_json::json!(a.stage().as_str());
         json["translation_id"] = serde_json::json!(a.article.translation_id);
         json["revision"] = serde_json::json!(a.revision);
+        json["read_also"] = serde_json::json!(a.article.read_also);
+        json["related"] = serde_json::json!(self.store.related_pins(a.article.id).await?);
+        json["note"] = serde_json::json!(a.review_note);
         json["warnings"] = serde_json::json!(warnings);
         Ok(json)
     }

@@ -5,9 +5,13 @@
 
 mod editing;
 mod follow;
+mod media;
 pub mod people;
+pub mod site;
+mod workflow;
 
 pub use editing::{ArticleInput, CoverInput, EditError, FieldError, Saved};
+pub use workflow::{Preview, PreviewRefused, LOCK_LIFE_SECS};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

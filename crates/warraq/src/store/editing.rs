@@ -24,6 +24,8 @@ pub struct StaffArticle {
     pub owner_id: Option<i64>,
     /// Grows by one with every save.
     pub revision: i64,
+    /// Why an editor sent it back to its writer (empty: they did not).
+    pub review_note: String,
 }
 
 impl StaffArticle {
@@ -50,6 +52,12 @@ pub struct StaffQuery {
     pub lang: Option<Lang>,
     /// Only those this user (id, byline) counts as writer of.
     pub own: Option<(i64, Option<i64>)>,
+    /// In this section (slug).
+    pub section: Option<String>,
+    /// With this byline (slug).
+    pub author: Option<String>,
+    /// Whose headline or slug holds these words (case-insensitive).
+    pub text: Option<String>,
     pub page: u32,
     pub per_page: u32,
 }
@@ -67,6 +75,12 @@ pub struct Save<'a> {
     pub moved_from: Option<&'a str>,
     /// The other edition of the story (`Some(None)`: none any more).
     pub translation: Option<Option<i64>>,
+    /// The note an editor sent the article back with (`Some("")` clears it).
+    pub review_note: Option<&'a str>,
+    /// The "read also" switch, when the save sets it.
+    pub read_also: Option<bool>,
+    /// The related articles an editor pinned, in order, when the save sets them.
+    pub pins: Option<&'a [i64]>,
     pub audit: &'a [(&'a Actor, AuditAction, String)],
 }
 
@@ -91,13 +105,14 @@ impl From<sqlx::Error> for SaveError {
     }
 }
 
-const STAFF_COLUMNS: &str = "a.owner_id, a.revision";
+const STAFF_COLUMNS: &str = "a.owner_id, a.revision, a.review_note";
 
 fn staff_of_row(row: &sqlx::any::AnyRow) -> anyhow::Result<StaffArticle> {
     Ok(StaffArticle {
         article: article_of_row(row)?,
         owner_id: row.try_get("owner_id")?,
         revision: row.try_get("revision")?,
+        review_note: row.try_get("review_note")?,
     })
 }
 
@@ -221,6 +236,9 @@ impl Store {
             expected,
             moved_from,
             translation,
+            review_note,
+            read_also,
+            pins,
             audit,
         } = *save;
         let created = id.is_none();
@@ -289,6 +307,37 @@ impl Store {
                     .await?;
             }
         }
+        if let Some(note) = review_note {
+            sqlx::query("UPDATE articles SET review_note = $1 WHERE id = $2")
+                .bind(note)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(on) = read_also {
+            sqlx::query("UPDATE articles SET read_also = $1 WHERE id = $2")
+                .bind(on as i64)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(pins) = pins {
+            sqlx::query("DELETE FROM article_related_pins WHERE article_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for (position, pin) in pins.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO article_related_pins (article_id, related_id, position) \
+                     VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(*pin)
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         let revision: i64 = sqlx::query("SELECT revision FROM articles WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
@@ -346,7 +395,11 @@ pub struct RevisionInfo {
     pub revision: i64,
     pub at: jiff::Timestamp,
     pub user_id: Option<i64>,
+    /// Who saved it, as the audit log names them (an e-mail address, or
+    /// the command line's user).
     pub actor: String,
+    /// Their display name, as the back office shows it.
+    pub name: String,
     pub headline: String,
 }
 
@@ -354,8 +407,9 @@ impl Store {
     /// The revisions of article `id`, newest first.
     pub async fn revisions(&self, id: i64) -> anyhow::Result<Vec<RevisionInfo>> {
         let rows = sqlx::query(
-            "SELECT revision, at, user_id, actor, content FROM revisions \
-             WHERE article_id = $1 ORDER BY revision DESC",
+            "SELECT r.revision, r.at, r.user_id, r.actor, COALESCE(u.name, r.actor) AS name, \
+             r.content FROM revisions r LEFT JOIN users u ON u.id = r.user_id \
+             WHERE r.article_id = $1 ORDER BY r.revision DESC",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -369,10 +423,25 @@ impl Store {
                     at: super::timestamp(r.try_get("at")?)?,
                     user_id: r.try_get("user_id")?,
                     actor: r.try_get("actor")?,
+                    name: r.try_get("name")?,
                     headline: content["headline"].as_str().unwrap_or_default().to_string(),
                 })
             })
             .collect()
+    }
+
+    /// The related articles an editor pinned to `id`, in order.
+    pub async fn related_pins(&self, id: i64) -> anyhow::Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT related_id FROM article_related_pins WHERE article_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("related_id"))
+            .collect::<Result<_, _>>()?)
     }
 
     /// What revision `n` of article `id` saved (JSON in the write API's
@@ -423,6 +492,29 @@ pub(super) fn staff_condition(q: &StaffQuery, now: i64) -> (String, Vec<Bind>) {
     if let Some(lang) = q.lang {
         let p = param(&mut binds, Bind::Text(lang.code().into()));
         conditions.push(format!("a.lang = {p}"));
+    }
+    if let Some(section) = &q.section {
+        let p = param(&mut binds, Bind::Text(section.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM article_sections x JOIN sections s ON s.id = x.section_id \
+             WHERE x.article_id = a.id AND s.slug = {p})"
+        ));
+    }
+    if let Some(author) = &q.author {
+        let p = param(&mut binds, Bind::Text(author.clone()));
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM article_authors x JOIN authors au ON au.id = x.author_id \
+             WHERE x.article_id = a.id AND au.slug = {p})"
+        ));
+    }
+    // Each word anywhere in the headline or slug. LIKE's own wildcards in
+    // what was typed match themselves.
+    for word in q.text.iter().flat_map(|t| t.split_whitespace()).take(8) {
+        let escaped = super::escape_like(&word.to_lowercase());
+        let p = param(&mut binds, Bind::Text(format!("%{escaped}%")));
+        conditions.push(format!(
+            "(LOWER(a.headline) LIKE {p} ESCAPE '\\' OR LOWER(a.slug) LIKE {p} ESCAPE '\\')"
+        ));
     }
     if let Some((user, author)) = q.own {
         let u = param(&mut binds, Bind::Int(user));

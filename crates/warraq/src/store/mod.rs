@@ -11,13 +11,16 @@ mod audit;
 mod changes;
 mod editing;
 mod import;
+mod media;
 mod migrate;
 mod pages;
 mod plans;
 mod read;
 mod related;
 mod sessions;
+mod site_admin;
 mod views;
+mod workflow;
 mod write;
 
 use std::collections::HashMap;
@@ -35,10 +38,15 @@ pub use accounts::{Credentials, NewUser};
 pub use changes::ChangeKind;
 pub use editing::{RevisionInfo, Save, SaveError, StaffArticle, StaffQuery};
 pub use import::{Import, Item, ItemKind, Outcome, Sanitized};
+pub use media::{MediaItem, MediaText, NewMedia};
 pub use plans::Plan;
 pub use read::{ArticleFilter, ArticleQuery, Page};
 pub use sessions::{Session, SessionLife, TokenInfo};
+pub use site_admin::{
+    AuthorRow, PageMove, PageSave, RedirectRow, SectionRow, SiteSave, SlugTable, StaffPage,
+};
 pub use views::{ArticleMeta, Buckets};
+pub use workflow::{Autosave, EditLock, Locking};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -228,9 +236,27 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `text` matched literally by `LIKE … ESCAPE '\'`.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_patterns_are_literal() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("/من-نحن"), "/من-نحن");
+    }
 
     #[test]
     fn redacts_passwords() {

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/articles/{id}", patch(update).delete(delete))
         .route("/api/v1/articles/{id}/revisions", get(revisions))
         .route("/api/v1/articles/{id}/revisions/{n}/restore", post(restore))
+        .route("/api/v1/articles/{id}/preview", post(preview))
         .route("/api/v1/audit", get(audit))
 }
 
@@ -147,6 +148,23 @@ pub(super) async fn restore(
     Ok(Json(app.staff_json(&saved.article, &saved.warnings).await?).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/articles/{id}/preview", tag = "writing",
+    params(("id" = i64, Path, description = "Article id")),
+    responses(
+        (status = 201, description = "A link that shows the saved article as the site will, to anyone who has it, until `expires_at` (`[admin] preview_hours`).", body = crate::service::Preview),
+        (status = 401, description = "No credentials, or credentials that do not work.", body = ErrorBody),
+        (status = 404, description = "No such article (for this caller).", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub(super) async fn preview(
+    State(app): State<AppState>,
+    ApiStaff(staff): ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let link = app.preview_link(&staff.user, article_id(&id)?).await?;
+    Ok((StatusCode::CREATED, Json(link)).into_response())
+}
+
 /// `GET /api/v1/articles/{id}` with credentials: what this user may see,
 /// public or not.
 pub async fn article(app: &AppState, staff: &Staff, id: &str) -> Result<Response, Failure> {
@@ -172,9 +190,9 @@ pub async fn articles(
             StaffQuery {
                 stage: Some(stage),
                 lang,
-                own: None,
                 page,
                 per_page,
+                ..StaffQuery::default()
             },
         )
         .await?;

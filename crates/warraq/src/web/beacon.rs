@@ -150,15 +150,26 @@ fn pixel_headers() -> [(header::HeaderName, &'static str); 2] {
     ]
 }
 
-async fn metrics(State(app): State<AppState>) -> Response {
-    (
+async fn metrics(State(app): State<AppState>) -> Result<Response, super::Failure> {
+    let mut text = app.stats.metrics.render();
+    // The scheduler's alarm: articles due over a minute ago that no process
+    // announced. Read from the database, so any node's scrape tells.
+    let (overdue, oldest) = app.overdue().await?;
+    let oldest = oldest.map_or(0, |at| (jiff::Timestamp::now() - at).get_seconds().max(0));
+    text.push_str(&format!(
+        "# HELP warraq_scheduled_overdue Scheduled articles more than a minute past their time and not yet announced.\n\
+         # TYPE warraq_scheduled_overdue gauge\nwarraq_scheduled_overdue {overdue}\n\
+         # HELP warraq_scheduled_overdue_seconds How late the oldest of them is.\n\
+         # TYPE warraq_scheduled_overdue_seconds gauge\nwarraq_scheduled_overdue_seconds {oldest}\n",
+    ));
+    Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        app.stats.metrics.render(),
+        text,
     )
-        .into_response()
+        .into_response())
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 mod admin;
 mod api;
+mod api_media;
+mod api_site;
 mod api_staff;
 mod auth;
 mod beacon;
@@ -11,6 +13,7 @@ mod failure;
 mod openapi;
 mod page_cache;
 mod pages;
+mod preview;
 mod site;
 
 use std::sync::Arc;
@@ -100,14 +103,21 @@ pub fn router(app: AppState) -> Router {
         .route("/static/{*path}", get(static_file))
         .merge(pages::media_routes())
         .merge(beacon::routes())
+        .merge(preview::routes().layer(middleware::from_fn_with_state(
+            app.clone(),
+            failure::render_failures,
+        )))
         .merge(live)
         .merge(pages)
         .layer(RequestBodyLimitLayer::new(64 * 1024));
     // Staff send whole articles; the CSRF guard reads their bodies first.
-    let staff_api = api_staff::routes().layer(middleware::from_fn_with_state(
-        app.clone(),
-        failure::render_failures,
-    ));
+    let staff_api =
+        api_staff::routes()
+            .merge(api_site::routes())
+            .layer(middleware::from_fn_with_state(
+                app.clone(),
+                failure::render_failures,
+            ));
     let staff = admin::routes()
         .merge(staff_api)
         .layer(middleware::from_fn_with_state(
@@ -116,9 +126,23 @@ pub fn router(app: AppState) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(auth::STAFF_BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(auth::STAFF_BODY_LIMIT));
+    // The media library: uploads are bigger than anything else staff send,
+    // so its routes are outside the staff limit and set their own.
+    let upload_limit = auth::upload_body_limit(&app);
+    let media = api_media::routes(upload_limit)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            failure::render_failures,
+        ))
+        .merge(admin::media::routes(upload_limit))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            auth::csrf_guard,
+        ));
     Router::new()
         .merge(public)
         .merge(staff)
+        .merge(media)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

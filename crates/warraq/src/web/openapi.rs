@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{api, api_staff, pages, AppState};
+use super::{api, api_media, api_site, api_staff, pages, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,7 +36,23 @@ use super::{api, api_staff, pages, AppState};
         api_staff::delete,
         api_staff::revisions,
         api_staff::restore,
+        api_staff::preview,
         api_staff::audit,
+        api_site::create_page,
+        api_site::staff_page,
+        api_site::update_page,
+        api_site::list_sections,
+        api_site::create_section,
+        api_site::update_section,
+        api_site::list_authors,
+        api_site::update_author,
+        api_site::list_redirects,
+        api_site::add_redirect,
+        api_site::remove_redirect,
+        api_media::upload_media,
+        api_media::list_media,
+        api_media::media_item,
+        api_media::update_media,
         document,
     ),
     components(schemas(crate::service::ArticleInput, crate::service::CoverInput)),
@@ -46,6 +62,8 @@ use super::{api, api_staff, pages, AppState};
         (name = "reading", description = "Search, most read, the digest, pages"),
         (name = "writing", description = "Creating and changing articles"),
         (name = "people", description = "The audit log"),
+        (name = "site", description = "Static pages, sections, byline profiles and redirects"),
+        (name = "media", description = "The media library: uploads, their smaller copies and their words"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -87,7 +105,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 struct ErrorDetail {
     /// Stable: not_found, bad_request, unauthorized, forbidden, conflict,
-    /// invalid, too_many_requests, internal.
+    /// invalid, too_many_requests, too_large, unsupported_media_type,
+    /// internal.
     code: String,
     message: String,
     /// With `invalid`: each field that failed.
@@ -114,6 +133,11 @@ struct CoverDoc {
     url: String,
     alt: String,
     caption: String,
+    /// Known when the cover is an image of the media library.
+    width: Option<u32>,
+    height: Option<u32>,
+    /// Its smaller copies (`{"width", "url", "type"}`), for `srcset`.
+    sizes: Vec<super::api_media::SizeDoc>,
 }
 
 /// An article as the API gives it.
@@ -153,6 +177,12 @@ pub struct StaffArticle {
     warnings: Option<Vec<String>>,
     /// The other language's edition of the same story.
     translation_id: Option<i64>,
+    /// Whether the "read also" block goes inside the body.
+    read_also: Option<bool>,
+    /// Related articles an editor pinned, in order.
+    related: Option<Vec<i64>>,
+    /// Why an editor sent it back to its writer (empty: not sent back).
+    note: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -250,6 +280,8 @@ mod tests {
         let sources = [
             include_str!("api.rs"),
             include_str!("api_staff.rs"),
+            include_str!("api_site.rs"),
+            include_str!("api_media.rs"),
             include_str!("pages.rs"),
             include_str!("openapi.rs"),
         ];

@@ -325,6 +325,10 @@ async fn listing(
         )
     };
     let description = author.as_ref().map(|a| a.bio.clone()).unwrap_or_default();
+    let author_photo = match &author {
+        Some(a) => app.store.author_photo(a.id).await?,
+        None => String::new(),
+    };
     let base = base_context(
         &app,
         lang,
@@ -336,7 +340,7 @@ async fn listing(
     .await?;
     let html = app.theme.render(
         "list.html",
-        context! { heading, author, articles => app.views.articles(&list.items), pager, ..base },
+        context! { heading, author, author_photo, articles => app.views.articles(&list.items), pager, ..base },
     )?;
     Ok(Html(html).into_response())
 }
@@ -592,10 +596,21 @@ async fn article(
     Path((y, m, d, slug)): Path<(String, String, String, String)>,
 ) -> PageResult {
     let a = find_article(&app, lang, [&y, &m, &d], &slug).await?;
-    let view = app.views.article(&a);
-    let path = app.views.urls.article(&a);
+    Ok(Html(article_page(&app, &a, false).await?).into_response())
+}
+
+/// An article's page. A `preview` of an article not yet public is the same
+/// page, marked as a preview and kept out of search engines.
+pub(super) async fn article_page(
+    app: &AppState,
+    a: &Article,
+    preview: bool,
+) -> Result<String, Failure> {
+    let lang = a.lang;
+    let view = app.views.article(a);
+    let path = app.views.urls.article(a);
     let base = base_context(
-        &app,
+        app,
         lang,
         &path,
         &a.headline,
@@ -603,30 +618,43 @@ async fn article(
         a.sections.first().map(|s| s.slug.as_str()),
     )
     .await?;
-    let jsonld = news_article_jsonld(&app, &a);
+    let jsonld = news_article_jsonld(app, a);
     let whatsapp = app
         .config
         .whatsapp(lang)
         .map(|(text, link)| context! { text, link });
-    let image = a.cover.as_ref().map(|c| app.views.urls.absolute(&c.url));
-    let seo = seo_context(&app, &a, &base).await?;
-    let most_read = most_read_widget(&app, lang, Some(a.id)).await?;
-    let prepared = app.prepare(&a).await?;
+    let shared = a.cover.as_ref().map(|c| c.for_sharing());
+    let image = shared.map(|(url, _)| app.views.urls.absolute(url));
+    let image_size = shared.and_then(|(_, size)| size);
+    let image_alt = a.cover.as_ref().map(|c| c.alt.as_str());
+    let mut seo = seo_context(app, a, &base).await?;
+    if preview {
+        seo = context! { noindex => true, ..seo };
+    }
+    let most_read = most_read_widget(app, lang, Some(a.id)).await?;
+    let prepared = app.prepare(a).await?;
     let related = app.views.articles(&prepared.cards);
-    let html = app.theme.render(
+    Ok(app.theme.render(
         "article.html",
         context! {
             article => view,
-            body_html => Value::from_safe_string(app.body(&a, &prepared).await?),
+            body_html => Value::from_safe_string(app.body(a, &prepared).await?),
             related,
             jsonld,
             whatsapp,
             most_read,
-            page => context! { og_type => "article", image, ..seo },
+            preview,
+            page => context! {
+                og_type => "article",
+                image,
+                image_width => image_size.map(|s| s.0),
+                image_height => image_size.map(|s| s.1),
+                image_alt,
+                ..seo
+            },
             ..base
         },
-    )?;
-    Ok(Html(html).into_response())
+    )?)
 }
 
 /// What search engines are told of an article: its SEO title and
@@ -718,7 +746,7 @@ fn news_article_jsonld(app: &AppState, a: &Article) -> serde_json::Value {
         "keywords": a.tags.iter().map(|t| t.name.clone()).collect::<Vec<_>>(),
     });
     if let Some(cover) = &a.cover {
-        ld["image"] = serde_json::json!([urls.absolute(&cover.url)]);
+        ld["image"] = serde_json::json!([urls.absolute(cover.for_sharing().0)]);
     }
     ld
 }

@@ -8,19 +8,131 @@ use axum::Form;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-use super::{done, fail, flash, private, render, when, with_status, Answer, Signed};
+use super::{done, fail, flash, paging, private, render, when, with_status, Answer, Signed};
 use crate::model::{Lang, Stage};
 use crate::service::{ArticleInput, CoverInput, EditError, FieldError};
-use crate::store::{StaffArticle, StaffQuery};
+use crate::store::{Locking, StaffArticle, StaffQuery};
 use crate::web::auth::Staff;
 use crate::web::{AppState, Failure};
 
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// `restore`: show the user's autosaved copy in the form.
+    autosave: Option<String>,
 }
 
 const DASHBOARD_ITEMS: u32 = 10;
+const LIST_PAGE: u32 = 30;
+
+/// The filters of the article list, as typed in its form (an empty field
+/// is no filter; a value that is not one is no filter either, and says so
+/// by not being selected).
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    status: Option<String>,
+    section: Option<String>,
+    author: Option<String>,
+    lang: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// All articles `staff` may see, filtered, searched and paged.
+pub async fn list(
+    State(app): State<AppState>,
+    Signed(staff): Signed,
+    Query(p): Query<ListParams>,
+) -> Answer {
+    let fail = fail(&app, &staff);
+    let internal = |e: anyhow::Error| fail(e.into());
+    let lang = staff.user.lang;
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let stage: Option<Stage> = given(&p.status).and_then(|s| s.parse().ok());
+    let edition: Option<Lang> = given(&p.lang).and_then(|l| l.parse().ok());
+    let page = given(&p.page)
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let query = StaffQuery {
+        stage,
+        lang: edition,
+        section: given(&p.section),
+        author: given(&p.author),
+        text: given(&p.q),
+        page,
+        per_page: LIST_PAGE,
+        ..StaffQuery::default()
+    };
+    let found = app
+        .staff_articles(&staff.user, query.clone())
+        .await
+        .map_err(internal)?;
+    let rows: Vec<Value> = found.items.iter().map(|a| row(&app, &staff, a)).collect();
+    let sections = app
+        .store
+        .sections(edition.unwrap_or(lang))
+        .await
+        .map_err(internal)?;
+    let authors = app
+        .store
+        .all_authors(edition.unwrap_or(lang))
+        .await
+        .map_err(internal)?;
+    let pages = found.pages();
+    // Links to the pages before and after keep every filter.
+    let link = |n: u32| {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [
+            ("status", query.stage.map(|s| s.as_str().to_string())),
+            ("section", query.section.clone()),
+            ("author", query.author.clone()),
+            ("lang", query.lang.map(|l| l.code().to_string())),
+            ("q", query.text.clone()),
+        ] {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        }
+        pairs.push(("page", n.to_string()));
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        format!("/admin/articles?{query}")
+    };
+    let stages: Vec<Value> = Stage::ALL
+        .iter()
+        .map(|&st| context! { code => st.as_str(), label => status_label(&app, lang, st) })
+        .collect();
+    let html = render(
+        &app,
+        Some(&staff),
+        lang,
+        "articles.html",
+        ("articles", "articles"),
+        context! {
+            rows => rows,
+            total => found.total,
+            stages => stages,
+            all_sections => sections.iter().map(|s| context! { slug => s.slug, name => s.name }).collect::<Vec<_>>(),
+            all_authors => authors.iter().map(|a| context! { slug => a.slug, name => a.name }).collect::<Vec<_>>(),
+            langs => Lang::ALL.iter().map(|l| context! { code => l.code(), label => app.admin_theme.text(lang, &format!("lang_{l}")) }).collect::<Vec<_>>(),
+            chosen => context! {
+                status => query.stage.map(Stage::as_str),
+                section => query.section,
+                author => query.author,
+                lang => query.lang.map(Lang::code),
+                q => query.text,
+            },
+            ..paging(page, pages, link)
+        },
+    )
+    .map_err(&fail)?;
+    Ok(private(with_status(StatusCode::OK, html)))
+}
 
 pub async fn dashboard(
     State(app): State<AppState>,
@@ -54,6 +166,7 @@ pub async fn dashboard(
     }
     let [drafts, review, scheduled, published] =
         <[Vec<Value>; 4]>::try_from(lists).expect("four lists");
+    let (overdue, _) = app.overdue().await.map_err(|e| fail(e.into()))?;
     let html = render(
         &app,
         Some(&staff),
@@ -62,6 +175,7 @@ pub async fn dashboard(
         ("dashboard", "dashboard"),
         context! {
             drafts => drafts, review => review, scheduled => scheduled, published => published,
+            overdue => overdue,
             flash => flash(&app, staff.user.lang, q.done.as_deref()),
         },
     )
@@ -92,6 +206,7 @@ fn row(app: &AppState, staff: &Staff, a: &StaffArticle) -> Value {
         when => when(app, a.article.published_at),
         edit_url => format!("/admin/articles/{}", a.article.id),
         public_url => public_url(app, a),
+        note => a.review_note,
     }
 }
 
@@ -104,6 +219,10 @@ fn actions(staff: &Staff, article: Option<&StaffArticle>) -> Vec<&'static str> {
         return Vec::new();
     }
     let mut out = vec!["save"];
+    // An editor's answer to a submitted article: back to its writer, with a note.
+    if from == Stage::Review && role.edits_others() && role.may_move(own, from, Stage::Draft) {
+        out.push("send_back");
+    }
     for (action, to) in [
         ("submit", Stage::Review),
         ("publish", Stage::Published),
@@ -129,6 +248,7 @@ fn form_article(
     a: Option<&StaffArticle>,
     sent: Option<&ArticleInput>,
     byline: Option<String>,
+    pins: &[i64],
 ) -> Value {
     let tz = app.views.dates.time_zone().clone();
     let local = |t: jiff::Timestamp| {
@@ -171,6 +291,11 @@ fn form_article(
         cover_url => sent_cover.as_ref().map(|c| c.url.clone()).or(cover.as_ref().map(|c| c.url.clone())).unwrap_or_default(),
         cover_alt => sent_cover.as_ref().map(|c| c.alt.clone()).or(cover.as_ref().map(|c| c.alt.clone())).unwrap_or_default(),
         cover_caption => sent_cover.as_ref().map(|c| c.caption.clone()).or(cover.as_ref().map(|c| c.caption.clone())).unwrap_or_default(),
+        read_also => sent.and_then(|s| s.read_also).or(stored.map(|s| s.read_also)).unwrap_or(true),
+        related => sent.and_then(|s| s.related.clone()).unwrap_or_else(|| pins.to_vec())
+            .iter().map(i64::to_string).collect::<Vec<_>>().join("، "),
+        note => a.map(|s| s.review_note.clone()).unwrap_or_default(),
+        translation_id => sent.and_then(|s| s.translation_id).unwrap_or(stored.and_then(|s| s.translation_id)),
     }
 }
 
@@ -201,6 +326,10 @@ struct Shown<'a> {
     errors: Vec<FieldError>,
     warnings: Vec<String>,
     flash: Option<String>,
+    /// What others saved since the form was opened (a refused stale save).
+    meanwhile: Vec<Value>,
+    /// The form shows the user's autosaved copy, not the stored article.
+    from_autosave: bool,
 }
 
 async fn form_page(
@@ -239,6 +368,37 @@ async fn form_page(
         .iter()
         .map(|l| context! { code => l.code(), label => app.admin_theme.text(lang, &format!("lang_{l}")) })
         .collect();
+    let id = article.map(|a| a.article.id);
+    let actions = actions(staff, article);
+    // Opening an article to change it takes its lock, unless someone else
+    // holds it: then the page says who, and taking over is a button.
+    let locked_by = match id {
+        Some(id) if !actions.is_empty() => match app.lock_article(&staff.user, id, false).await {
+            Ok(Locking::Held) => None,
+            Ok(Locking::Taken(lock)) => Some(context! {
+                name => lock.name,
+                since => when(app, lock.taken_at),
+            }),
+            Err(e) => return Err(fail(e.into())),
+        },
+        _ => None,
+    };
+    let pins = match id {
+        Some(id) => app.store.related_pins(id).await.map_err(internal)?,
+        None => Vec::new(),
+    };
+    let autosaved = if shown.from_autosave || actions.is_empty() {
+        None
+    } else {
+        app.autosaved(&staff.user, id, article)
+            .await
+            .map_err(internal)?
+            .map(|c| when(app, c.saved_at))
+    };
+    let base = match id {
+        Some(id) => format!("/admin/articles/{id}"),
+        None => "/admin/articles/new".into(),
+    };
     let title = if article.is_some() {
         "edit_article"
     } else {
@@ -251,22 +411,32 @@ async fn form_page(
         "article.html",
         (title, if article.is_some() { "" } else { "new" }),
         context! {
-            article => form_article(app, staff, article, sent, byline),
+            article => form_article(app, staff, article, sent, byline, &pins),
             all_sections => sections,
             all_authors => authors,
             langs => langs,
-            actions => actions(staff, article),
+            actions => actions,
             errors => shown.errors.iter().map(|e| form_error(app, lang, e)).collect::<Vec<_>>(),
             warnings => shown.warnings,
             flash => shown.flash,
+            meanwhile => shown.meanwhile,
+            locked_by => locked_by,
+            autosaved => autosaved,
+            from_autosave => shown.from_autosave,
+            base_url => base,
+            lock_life => crate::service::LOCK_LIFE_SECS,
         },
     )
     .map_err(&fail)?;
     Ok(private(with_status(status, html)))
 }
 
-pub async fn new(State(app): State<AppState>, Signed(staff): Signed) -> Answer {
-    form_page(&app, &staff, None, Shown::default(), StatusCode::OK).await
+pub async fn new(
+    State(app): State<AppState>,
+    Signed(staff): Signed,
+    Query(q): Query<Done>,
+) -> Answer {
+    form_with_autosave(&app, &staff, None, q).await
 }
 
 pub async fn edit(
@@ -281,16 +451,42 @@ pub async fn edit(
         .staff_article(&staff.user, id)
         .await
         .map_err(|e| fail(e.into()))?;
+    form_with_autosave(&app, &staff, Some(&article), q).await
+}
+
+/// The form of an article (or a new one), filled from the user's
+/// autosaved copy when they asked for it.
+async fn form_with_autosave(
+    app: &AppState,
+    staff: &Staff,
+    article: Option<&StaffArticle>,
+    q: Done,
+) -> Answer {
+    let fail = fail(app, staff);
+    let id = article.map(|a| a.article.id);
+    let copy = match q.autosave.as_deref() {
+        Some("restore") => app
+            .autosaved(&staff.user, id, article)
+            .await
+            .map_err(|e| fail(e.into()))?,
+        _ => None,
+    };
+    let restored: Option<ArticleInput> = copy.and_then(|c| serde_json::from_str(&c.content).ok());
     let shown = Shown {
-        flash: flash(&app, staff.user.lang, q.done.as_deref()),
+        flash: flash(app, staff.user.lang, q.done.as_deref()),
+        from_autosave: restored.is_some(),
+        sent: restored.as_ref(),
         ..Shown::default()
     };
-    form_page(&app, &staff, Some(&article), shown, StatusCode::OK).await
+    form_page(app, staff, article, shown, StatusCode::OK).await
 }
 
 /// The form's fields as a save: repeated `sections` and `authors`, tags
 /// separated by commas (Arabic or Latin), a local date and time.
-fn input_of(app: &AppState, fields: &[(String, String)]) -> (ArticleInput, String) {
+pub(super) fn input_of(
+    app: &AppState,
+    fields: &[(String, String)],
+) -> (ArticleInput, String, Vec<FieldError>) {
     let one = |name: &str| {
         fields
             .iter()
@@ -326,8 +522,29 @@ fn input_of(app: &AppState, fields: &[(String, String)]) -> (ArticleInput, Strin
             caption: one("cover_caption").unwrap_or_default(),
         })
     });
+    let mut errors = Vec::new();
+    // Pinned related articles: ids, as the list of articles shows them.
+    let related = one("related").map(|text| {
+        text.split([',', '،', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .filter_map(|t| {
+                let digits = warraq_text::digits::western(t);
+                let id = digits.parse::<i64>().ok();
+                if id.is_none() {
+                    errors.push(FieldError {
+                        field: "related".into(),
+                        code: "invalid",
+                        message: format!("{t:?} is not an article number"),
+                    });
+                }
+                id
+            })
+            .collect()
+    });
     let action = one("action").unwrap_or_else(|| "save".into());
     let status = match action.as_str() {
+        "send_back" => Some("draft"),
         "submit" => Some("review"),
         "publish" => Some("published"),
         "schedule" => Some("scheduled"),
@@ -346,13 +563,31 @@ fn input_of(app: &AppState, fields: &[(String, String)]) -> (ArticleInput, Strin
         publish_at,
         cover,
         slug: one("slug"),
-        // The form has no field for it yet: the link stays as it is.
-        translation_id: None,
+        // The other edition by its number; emptied, the link is undone.
+        translation_id: one("translation_id").map(|t| {
+            let t = warraq_text::digits::western(t.trim());
+            if t.is_empty() {
+                return None;
+            }
+            let id = t.parse::<i64>().ok();
+            if id.is_none() {
+                errors.push(FieldError {
+                    field: "translation_id".into(),
+                    code: "invalid",
+                    message: format!("{t:?} is not an article number"),
+                });
+            }
+            id
+        }),
+        // A checkbox sends nothing when unticked: the form says it showed one.
+        read_also: one("read_also_shown").map(|_| one("read_also").is_some()),
+        related,
+        note: one("note").filter(|_| action == "send_back"),
         revision: one("revision")
             .and_then(|r| r.parse().ok())
             .filter(|r| *r > 0),
     };
-    (input, action)
+    (input, action, errors)
 }
 
 pub async fn create(
@@ -382,7 +617,46 @@ async fn save_form(
     fields: &[(String, String)],
 ) -> Answer {
     let fail = fail(app, staff);
-    let (input, action) = input_of(app, fields);
+    let internal = |e: anyhow::Error| fail(e.into());
+    let (input, action, mut problems) = input_of(app, fields);
+    let stored = match id {
+        Some(id) => app.staff_article(&staff.user, id).await.ok(),
+        None => None,
+    };
+    // Someone else has it open and did not let go: saving over them is
+    // taking over, which is its own button.
+    if let Some(id) = id {
+        if let Some(lock) = app
+            .locked_by_other(&staff.user, id)
+            .await
+            .map_err(internal)?
+        {
+            let text = app.admin_theme.text(staff.user.lang, "locked_save");
+            problems.push(FieldError {
+                field: "lock".into(),
+                code: "locked",
+                message: text.replace("{name}", &lock.name),
+            });
+        }
+    }
+    // Refused: the form again, with what was sent and why not.
+    let refused = |errors: Vec<FieldError>, meanwhile: Vec<Value>, status| {
+        let shown = Shown {
+            sent: Some(&input),
+            errors,
+            meanwhile,
+            ..Shown::default()
+        };
+        form_page(app, staff, stored.as_ref(), shown, status)
+    };
+    if !problems.is_empty() {
+        let status = if problems.iter().any(|p| p.code == "locked") {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return refused(problems, Vec::new(), status).await;
+    }
     let result = match (action.as_str(), id) {
         ("delete", Some(id)) => app.trash_article(&staff.user, &staff.actor(), id).await,
         _ => {
@@ -390,19 +664,15 @@ async fn save_form(
                 .await
         }
     };
-    let stored = match id {
-        Some(id) => app.staff_article(&staff.user, id).await.ok(),
-        None => None,
-    };
-    // Refused: the form again, with what was sent and why not.
-    let refused = |errors: Vec<FieldError>, status| {
-        let shown = Shown {
-            sent: Some(&input),
-            errors,
-            ..Shown::default()
-        };
-        form_page(app, staff, stored.as_ref(), shown, status)
-    };
+    if let Ok(saved) = &result {
+        // Saved: the autosaved copy holds nothing more.
+        app.drop_autosave(&staff.user, id).await.map_err(internal)?;
+        if id.is_none() {
+            app.drop_autosave(&staff.user, Some(saved.article.article.id))
+                .await
+                .map_err(internal)?;
+        }
+    }
     match result {
         Ok(_) if action == "delete" => Ok(done("/admin/", "deleted")),
         Ok(saved) if !saved.warnings.is_empty() => {
@@ -414,20 +684,34 @@ async fn save_form(
             form_page(app, staff, Some(&saved.article), shown, StatusCode::OK).await
         }
         Ok(saved) => {
-            let what = if id.is_none() { "created" } else { "saved" };
+            let what = match action.as_str() {
+                _ if id.is_none() => "created",
+                "send_back" => "sent_back",
+                _ => "saved",
+            };
             Ok(done(
                 &format!("/admin/articles/{}", saved.article.article.id),
                 what,
             ))
         }
-        Err(EditError::Invalid(errors)) => refused(errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(EditError::Invalid(errors)) => {
+            refused(errors, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(EditError::Conflict { current }) => {
             let stale = FieldError {
                 field: "revision".into(),
                 code: "stale",
                 message: format!("saved meanwhile (revision {current})"),
             };
-            refused(vec![stale], StatusCode::CONFLICT).await
+            let meanwhile = match (id, input.revision) {
+                (Some(id), Some(from)) => {
+                    super::revisions::changes_between(app, staff, id, from, current)
+                        .await
+                        .map_err(internal)?
+                }
+                _ => Vec::new(),
+            };
+            refused(vec![stale], meanwhile, StatusCode::CONFLICT).await
         }
         Err(e) => Err(fail(Failure::from(e))),
     }

@@ -6,7 +6,11 @@
 mod account;
 mod articles;
 mod login;
+pub(super) mod media;
 mod people;
+mod revisions;
+mod site;
+mod workflow;
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -29,7 +33,25 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/logout", post(login::sign_out))
         .route("/admin/logout-everywhere", post(login::sign_out_everywhere))
         .route("/admin/articles/new", get(articles::new))
-        .route("/admin/articles", post(articles::create))
+        .route(
+            "/admin/articles",
+            get(articles::list).post(articles::create),
+        )
+        .route("/admin/articles/{id}/revisions", get(revisions::list))
+        .route("/admin/articles/{id}/revisions/{n}", get(revisions::show))
+        .route(
+            "/admin/articles/{id}/revisions/{n}/restore",
+            post(revisions::restore),
+        )
+        .route("/admin/articles/{id}/lock", post(workflow::keep_lock))
+        .route("/admin/articles/{id}/take-over", post(workflow::take_over))
+        .route("/admin/articles/{id}/release", post(workflow::release))
+        .route("/admin/articles/{id}/autosave", post(workflow::autosave))
+        .route(
+            "/admin/articles/{id}/autosave/discard",
+            post(workflow::discard),
+        )
+        .route("/admin/articles/{id}/preview", post(workflow::preview))
         .route(
             "/admin/articles/{id}",
             get(articles::edit).post(articles::save),
@@ -37,6 +59,27 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(people::users).post(people::add))
         .route("/admin/users/{id}", post(people::change))
         .route("/admin/audit", get(people::audit))
+        .route("/admin/pages", get(site::pages).post(site::create_page))
+        .route("/admin/pages/new", get(site::new_page))
+        .route(
+            "/admin/pages/{id}",
+            get(site::edit_page).post(site::save_page),
+        )
+        .route(
+            "/admin/sections",
+            get(site::sections).post(site::add_section),
+        )
+        .route("/admin/sections/{id}", post(site::save_section))
+        .route("/admin/authors", get(site::authors))
+        .route(
+            "/admin/authors/{id}",
+            get(site::edit_author).post(site::save_author),
+        )
+        .route(
+            "/admin/redirects",
+            get(site::redirects).post(site::add_redirect),
+        )
+        .route("/admin/redirects/remove", post(site::remove_redirect))
         .route("/admin/account", get(account::page))
         .route("/admin/account/password", post(account::password))
         .route("/admin/account/lang", post(account::lang))
@@ -118,12 +161,20 @@ const FLASHES: &[&str] = &[
     "saved",
     "created",
     "deleted",
+    "sent_back",
+    "restored",
+    "taken_over",
+    "discarded",
     "password_changed",
     "lang_changed",
     "user_added",
     "user_updated",
     "token_revoked",
     "totp_enabled_msg",
+    "page_created",
+    "section_added",
+    "redirect_added",
+    "redirect_removed",
 ];
 
 fn flash(app: &AppState, lang: Lang, done: Option<&str>) -> Option<String> {
@@ -162,6 +213,7 @@ fn page_context(
         nav => nav,
         site_name => app.config.site(lang).name,
         is_admin => staff.is_some_and(|s| s.user.role.manages_users()),
+        manages_site => staff.is_some_and(|s| s.user.role.manages_site()),
     }
 }
 
@@ -246,6 +298,17 @@ fn fail<'a>(app: &'a AppState, staff: &Staff) -> impl Fn(Failure) -> Response + 
 fn done(to: &str, done: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}done={done}")).into_response()
+}
+
+/// What a paged list's template needs (see the `pager` macro): the page,
+/// how many there are, and links to the pages either side made by `link`.
+fn paging(page: u32, pages: u32, link: impl Fn(u32) -> String) -> Value {
+    context! {
+        page => page,
+        pages => pages,
+        prev_url => if page > 1 { link(page - 1) } else { String::new() },
+        next_url => if page < pages { link(page + 1) } else { String::new() },
+    }
 }
 
 /// A time as the back office shows it: in the newsroom's zone, to the

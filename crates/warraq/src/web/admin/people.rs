@@ -6,7 +6,7 @@ use axum::Form;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-use super::{done, fail, flash, private, render, when, with_status, Admin, Answer};
+use super::{done, fail, flash, paging, private, render, when, with_status, Admin, Answer};
 use crate::model::{Role, User};
 use crate::service::people::{add_user, is_last_admin, Byline, UserInput};
 use crate::web::auth::Staff;
@@ -253,10 +253,7 @@ pub async fn audit(
         ("audit", "audit"),
         context! {
             entries => entries,
-            page => page,
-            pages => pages,
-            prev_url => if page > 1 { link(page - 1) } else { String::new() },
-            next_url => if page < pages { link(page + 1) } else { String::new() },
+            ..paging(page, pages, link)
         },
     )
     .map_err(&fail)?;
