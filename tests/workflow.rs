@@ -922,5 +922,22 @@ async fn the_form_pins_related_articles_and_links_the_other_edition(backend: Bac
     assert_eq!(r.status(), 303);
     let (_, b) = get_with(&site, &article_path(other), &n.editor_token).await;
     assert_eq!(b["translation_id"], Value::Null);
+
+    // A post that leaves the bylines and sections out keeps them; the form,
+    // which says it showed them, clears them when none is ticked.
+    let revision = state(&site, &n.editor_token, id).await.revision;
+    let mut partial = form(revision, "", "");
+    partial.retain(|(k, _)| !matches!(*k, "sections" | "authors"));
+    let r = n.editor.post(&site, &path, &partial).await;
+    assert_eq!(r.status(), 303);
+    let (_, a) = get_with(&site, &article_path(id), &n.editor_token).await;
+    assert_eq!(a["sections"][0]["slug"], "politics");
+    assert_eq!(a["authors"][0]["slug"], "rana-haddad");
+    partial.push(("sections_shown", "1".into()));
+    partial.retain(|(k, _)| *k != "revision");
+    let r = n.editor.post(&site, &path, &partial).await;
+    assert_eq!(r.status(), 303);
+    let (_, a) = get_with(&site, &article_path(id), &n.editor_token).await;
+    assert_eq!(a["sections"], json!([]), "a draft may have no section");
     site.stop().await;
 }

@@ -110,6 +110,11 @@ struct DrawnCover {
 /// the demo many times) with `config`'s widths.
 fn drawn_covers(config: &crate::config::MediaConfig) -> anyhow::Result<&'static [DrawnCover]> {
     static DRAWN: std::sync::OnceLock<Vec<DrawnCover>> = std::sync::OnceLock::new();
+    // One drawing at a time: loads that start together (parallel tests)
+    // wait for the first instead of all drawing at once and starving the
+    // machine.
+    static DRAWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _drawing = DRAWING.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(done) = DRAWN.get() {
         return Ok(done);
     }

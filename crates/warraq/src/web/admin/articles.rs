@@ -8,7 +8,9 @@ use axum::Form;
 use minijinja::{context, Value};
 use serde::Deserialize;
 
-use super::{done, fail, flash, paging, private, render, when, with_status, Answer, Signed};
+use super::{
+    done, fail, flash, paging, private, render, when, when_in_text, with_status, Answer, Signed,
+};
 use crate::model::{Lang, Stage};
 use crate::service::{ArticleInput, CoverInput, EditError, FieldError};
 use crate::store::{Locking, StaffArticle, StaffQuery};
@@ -377,7 +379,7 @@ async fn form_page(
             Ok(Locking::Held) => None,
             Ok(Locking::Taken(lock)) => Some(context! {
                 name => lock.name,
-                since => when(app, lock.taken_at),
+                since => when_in_text(app, lock.taken_at),
             }),
             Err(e) => return Err(fail(e.into())),
         },
@@ -393,7 +395,7 @@ async fn form_page(
         app.autosaved(&staff.user, id, article)
             .await
             .map_err(internal)?
-            .map(|c| when(app, c.saved_at))
+            .map(|c| when_in_text(app, c.saved_at))
     };
     let base = match id {
         Some(id) => format!("/admin/articles/{id}"),
@@ -500,6 +502,13 @@ pub(super) fn input_of(
             .map(|(_, v)| v.clone())
             .collect()
     };
+    // Ticked boxes, or none ticked on a form that showed them (it says so
+    // in `…_shown`); a post without either leaves the list as it is.
+    let ticked = |name: &str| {
+        let chosen = many(name);
+        let shown = one(&format!("{name}_shown")).is_some();
+        (shown || !chosen.is_empty()).then_some(chosen)
+    };
     let tags = one("tags").map(|t| {
         t.split([',', '،'])
             .map(str::trim)
@@ -556,9 +565,9 @@ pub(super) fn input_of(
         headline: one("headline"),
         standfirst: one("standfirst"),
         body_html: one("body_html"),
-        sections: Some(many("sections")),
+        sections: ticked("sections"),
         tags,
-        authors: Some(many("authors")),
+        authors: ticked("authors"),
         status: status.map(str::to_string),
         publish_at,
         cover,

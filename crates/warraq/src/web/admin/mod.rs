@@ -319,6 +319,12 @@ fn when(app: &AppState, at: jiff::Timestamp) -> String {
         .to_string()
 }
 
+/// The same, for a sentence: isolated (U+2066…U+2069), so that the
+/// digits keep their own order inside Arabic text.
+fn when_in_text(app: &AppState, at: jiff::Timestamp) -> String {
+    format!("\u{2066}{}\u{2069}", when(app, at))
+}
+
 /// Responses of the back office are nobody's to keep.
 pub fn private(mut response: Response) -> Response {
     response

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde_json::Value as Json;
 
-use super::{done, fail, private, render, when, with_status, Answer, Signed};
+use super::{done, fail, private, render, when, when_in_text, with_status, Answer, Signed};
 use crate::model::{Lang, Stage, Status};
 use crate::render::diff::{changed, word_diff};
 use crate::store::{RevisionInfo, StaffArticle};
@@ -208,8 +208,7 @@ pub async fn show(
         ("revision", ""),
         context! {
             article => shown,
-            // The time, isolated, keeps its own order inside an Arabic sentence.
-            revision => context! { n => n, at => format!("\u{2066}{}\u{2069}", when(&app, this.at)), actor => this.name, before => before },
+            revision => context! { n => n, at => when_in_text(&app, this.at), actor => this.name, before => before },
             changes => field_changes(&app, staff.user.lang, &old, &new),
             may_restore => may_restore,
         },

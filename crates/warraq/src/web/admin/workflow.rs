@@ -9,7 +9,7 @@ use axum::{Form, Json};
 use serde_json::json;
 
 use super::articles::input_of;
-use super::{done, fail, when, Answer, Signed};
+use super::{done, fail, when, when_in_text, Answer, Signed};
 use crate::store::Locking;
 use crate::web::{AppState, Failure};
 
@@ -89,7 +89,7 @@ pub async fn autosave(
     let message = app
         .admin_theme
         .text(staff.user.lang, "autosaved_at")
-        .replace("{time}", &at);
+        .replace("{time}", &when_in_text(&app, jiff::Timestamp::now()));
     Ok(Json(json!({ "saved_at": at, "message": message })).into_response())
 }
 
