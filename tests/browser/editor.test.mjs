@@ -260,7 +260,8 @@ describe('the body editor', { timeout: 15 * 60_000 }, () => {
         inline: [...document.scripts].filter((s) => !s.src && s.type !== 'application/ld+json').length,
         styles: document.querySelectorAll('style').length,
       }));
-      assert.deepEqual(scripts.external, ['/admin/static/editor.js'], 'new article: scripts');
+      // The body editor, the form's autosave and lock, the media picker: files of the back office's own.
+      assert.deepEqual(scripts.external.sort(), ['/admin/static/article.js', '/admin/static/editor.js', '/admin/static/media.js'], 'new article: scripts');
       assert.equal(scripts.inline, 0, 'new article: inline scripts (the CSP will be script-src \'self\')');
       assert.equal(scripts.styles, 0, 'new article: <style> elements (Tiptap\'s injectCSS must be off)');
       assert.ok(await page.locator('#body-editor').isVisible(), 'the editor is not shown');
