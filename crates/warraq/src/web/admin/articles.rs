@@ -9,7 +9,8 @@ use minijinja::{context, Value};
 use serde::Deserialize;
 
 use super::{
-    done, fail, flash, paging, private, render, when, when_in_text, with_status, Answer, Signed,
+    done, fail, flash, paging, private, render, staff_page, when, when_in_text, with_status,
+    Answer, Signed,
 };
 use crate::model::{Lang, Stage};
 use crate::service::{ArticleInput, CoverInput, EditError, FieldError};
@@ -109,10 +110,9 @@ pub async fn list(
         .iter()
         .map(|&st| context! { code => st.as_str(), label => status_label(&app, lang, st) })
         .collect();
-    let html = render(
+    Ok(staff_page(
         &app,
-        Some(&staff),
-        lang,
+        &staff,
         "articles.html",
         ("articles", "articles"),
         context! {
@@ -131,9 +131,7 @@ pub async fn list(
             },
             ..paging(page, pages, link)
         },
-    )
-    .map_err(&fail)?;
-    Ok(private(with_status(StatusCode::OK, html)))
+    ))
 }
 
 pub async fn dashboard(
@@ -169,10 +167,9 @@ pub async fn dashboard(
     let [drafts, review, scheduled, published] =
         <[Vec<Value>; 4]>::try_from(lists).expect("four lists");
     let (overdue, _) = app.overdue().await.map_err(|e| fail(e.into()))?;
-    let html = render(
+    Ok(staff_page(
         &app,
-        Some(&staff),
-        staff.user.lang,
+        &staff,
         "dashboard.html",
         ("dashboard", "dashboard"),
         context! {
@@ -180,9 +177,7 @@ pub async fn dashboard(
             overdue => overdue,
             flash => flash(&app, staff.user.lang, q.done.as_deref()),
         },
-    )
-    .map_err(&fail)?;
-    Ok(private(with_status(StatusCode::OK, html)))
+    ))
 }
 
 fn status_label(app: &AppState, lang: Lang, stage: Stage) -> String {

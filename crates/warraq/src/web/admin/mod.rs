@@ -233,6 +233,28 @@ fn render(
     Ok(Html(html))
 }
 
+/// `template` as the page a signed-in member of staff asked for (200, in
+/// their language), or the error page when it cannot be rendered.
+fn staff_page(
+    app: &AppState,
+    staff: &Staff,
+    template: &str,
+    title_nav: (&str, &str),
+    extra: Value,
+) -> Response {
+    match render(
+        app,
+        Some(staff),
+        staff.user.lang,
+        template,
+        title_nav,
+        extra,
+    ) {
+        Ok(html) => private(with_status(StatusCode::OK, html)),
+        Err(f) => error_page(app, Some(staff), f),
+    }
+}
+
 /// A page with a status other than 200, and no caching by anyone: the
 /// back office is private.
 fn with_status(status: StatusCode, html: Html<String>) -> Response {

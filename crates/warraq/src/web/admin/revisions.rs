@@ -3,11 +3,10 @@
 //! refused because someone saved meanwhile.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use minijinja::{context, Value};
 use serde_json::Value as Json;
 
-use super::{done, fail, private, render, when, when_in_text, with_status, Answer, Signed};
+use super::{done, fail, staff_page, when, when_in_text, Answer, Signed};
 use crate::model::{Lang, Stage, Status};
 use crate::render::diff::{changed, word_diff};
 use crate::store::{RevisionInfo, StaffArticle};
@@ -159,19 +158,13 @@ pub async fn list(
             }
         })
         .collect();
-    let html = render(
+    Ok(staff_page(
         &app,
-        Some(&staff),
-        staff.user.lang,
+        &staff,
         "revisions.html",
         ("revisions", ""),
-        context! {
-            article => shown,
-            revisions => rows,
-        },
-    )
-    .map_err(&fail)?;
-    Ok(private(with_status(StatusCode::OK, html)))
+        context! { article => shown, revisions => rows },
+    ))
 }
 
 pub async fn show(
@@ -200,10 +193,9 @@ pub async fn show(
     };
     let own = article.is_own(staff.user.id, staff.user.author_id);
     let may_restore = n != article.revision && staff.user.role.may_edit(own, article.stage());
-    let html = render(
+    Ok(staff_page(
         &app,
-        Some(&staff),
-        staff.user.lang,
+        &staff,
         "revision.html",
         ("revision", ""),
         context! {
@@ -212,9 +204,7 @@ pub async fn show(
             changes => field_changes(&app, staff.user.lang, &old, &new),
             may_restore => may_restore,
         },
-    )
-    .map_err(&fail)?;
-    Ok(private(with_status(StatusCode::OK, html)))
+    ))
 }
 
 pub async fn restore(
